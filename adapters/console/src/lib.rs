@@ -1,0 +1,231 @@
+//! The terminal chat: the embedded default adapter and a scripting surface.
+//!
+//! Interactive when stdin is a terminal (line editing and history via rustyline), otherwise
+//! one message per line in and the replies on stdout, so tests and scripts can drive it.
+//! Buttons are shown as numbered choices; typing the number presses the button.
+
+mod render;
+
+pub use render::render;
+
+use async_trait::async_trait;
+use bot_core::{
+    Adapter, Button, ChatRef, Core, DeliveryError, Inbound, Outbound, OutboxSender, Platform,
+};
+use std::io::{BufRead, Read, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc;
+
+/// Bytes read of one input line at most; the rest of a longer line is skipped (the core
+/// refuses anything past its own, much smaller, limit politely).
+const MAX_LINE_BYTES: u64 = 1 << 20;
+
+/// Errors that end a console session.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    #[error("could not start the line editor: {0}")]
+    Editor(#[from] rustyline::error::ReadlineError),
+    #[error("the database failed while delivering replies: {0}")]
+    Store(#[from] bot_core::StoreError),
+}
+
+/// How to run the console chat.
+#[derive(Debug, Clone)]
+pub struct ConsoleOptions {
+    /// Who is typing: the console user's identity (defaults to the OS user).
+    pub user: String,
+    /// Prompt with line editing (stdin is a terminal) or read lines from a pipe.
+    pub interactive: bool,
+    /// Where interactive history is kept.
+    pub history_file: Option<PathBuf>,
+}
+
+/// The console's sending side: prints replies, remembers the buttons it showed.
+pub struct ConsoleAdapter {
+    styled: bool,
+    buttons: Mutex<Vec<Button>>,
+    sent: AtomicU64,
+}
+
+impl ConsoleAdapter {
+    /// `styled`: use terminal bold for `**…**` (only when writing to a terminal).
+    pub fn new(styled: bool) -> Self {
+        Self {
+            styled,
+            buttons: Mutex::new(Vec::new()),
+            sent: AtomicU64::new(0),
+        }
+    }
+
+    /// The payload of the numbered button the person typed, if the text is such a number.
+    fn pressed(&self, text: &str) -> Option<String> {
+        let n: usize = text.trim().parse().ok()?;
+        let buttons = self.buttons.lock().unwrap_or_else(|e| e.into_inner());
+        buttons.get(n.checked_sub(1)?).map(|b| b.payload.clone())
+    }
+}
+
+#[async_trait]
+impl Adapter for ConsoleAdapter {
+    fn platform(&self) -> Platform {
+        Platform::Console
+    }
+
+    async fn deliver(&self, _chat: &ChatRef, message: &Outbound) -> Result<String, DeliveryError> {
+        let text = render(message, self.styled);
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{text}")
+            .and_then(|()| out.flush())
+            .map_err(|e| DeliveryError::Transient {
+                reason: format!("stdout: {e}"),
+                retry_after: None,
+            })?;
+        *self.buttons.lock().unwrap_or_else(|e| e.into_inner()) = message.buttons.clone();
+        Ok(format!(
+            "console-{}",
+            self.sent.fetch_add(1, Ordering::Relaxed) + 1
+        ))
+    }
+}
+
+/// One line from the person, or why it could not be read.
+enum Line {
+    Text(String),
+    NotUtf8,
+}
+
+/// Run the chat until end of input (Ctrl-D) or Ctrl-C.
+pub async fn run(core: Core, options: ConsoleOptions) -> Result<(), ConsoleError> {
+    let adapter = Arc::new(ConsoleAdapter::new(options.interactive));
+    let sender = OutboxSender::new(
+        core.store().clone(),
+        adapter.clone(),
+        format!("console-{}", std::process::id()),
+    );
+    // Anything recorded but not delivered before a crash goes out first.
+    sender.drain_due().await?;
+
+    let chat = ChatRef {
+        platform: Platform::Console,
+        chat_id: format!("console:{}", options.user),
+        thread_id: None,
+        is_direct: true,
+    };
+    let (lines_tx, mut lines_rx) = mpsc::channel::<Line>(1);
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<()>();
+    let reader = {
+        let options = options.clone();
+        std::thread::spawn(move || {
+            if options.interactive {
+                read_interactive(&options, &lines_tx, &ready_rx)
+            } else {
+                read_piped(&lines_tx, &ready_rx);
+                Ok(())
+            }
+        })
+    };
+
+    if options.interactive {
+        println!(
+            "JobTrackerPro — tell me about your job search. /help for commands, Ctrl-D to leave."
+        );
+    }
+    let mut line_number = 0usize;
+    while let Some(line) = lines_rx.recv().await {
+        line_number += 1;
+        match line {
+            Line::NotUtf8 => eprintln!(
+                "jtp: line {line_number} is not valid UTF-8 text and was skipped; please send plain text."
+            ),
+            Line::Text(text) if text.trim().is_empty() => {}
+            Line::Text(text) => {
+                let mut inbound = Inbound::text(chat.clone(), options.user.clone(), text.clone());
+                inbound.button = adapter.pressed(&text);
+                match core.handle(&inbound).await {
+                    Ok(ids) => sender.deliver_now(&ids).await?,
+                    Err(err) => eprintln!(
+                        "jtp: I could not handle that message ({err}). Nothing was saved from it; please send it again."
+                    ),
+                }
+            }
+        }
+        // Let the reader prompt for the next line only once the replies are printed.
+        if ready_tx.send(()).is_err() {
+            break;
+        }
+    }
+    drop(ready_tx);
+    match reader.join() {
+        Ok(result) => result,
+        Err(_) => Ok(()),
+    }
+}
+
+fn read_piped(lines: &mpsc::Sender<Line>, ready: &std::sync::mpsc::Receiver<()>) {
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    loop {
+        let mut bytes = Vec::new();
+        let read = (&mut input)
+            .take(MAX_LINE_BYTES)
+            .read_until(b'\n', &mut bytes);
+        match read {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        if !bytes.ends_with(b"\n") && bytes.len() as u64 == MAX_LINE_BYTES {
+            // Skip the rest of an over-long line so it is not read as further messages.
+            let mut rest = Vec::new();
+            let _ = input.read_until(b'\n', &mut rest);
+        }
+        while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            bytes.pop();
+        }
+        let line = match String::from_utf8(bytes) {
+            Ok(text) => Line::Text(text),
+            Err(_) => Line::NotUtf8,
+        };
+        if lines.blocking_send(line).is_err() || ready.recv().is_err() {
+            return;
+        }
+    }
+}
+
+fn read_interactive(
+    options: &ConsoleOptions,
+    lines: &mpsc::Sender<Line>,
+    ready: &std::sync::mpsc::Receiver<()>,
+) -> Result<(), ConsoleError> {
+    use rustyline::error::ReadlineError;
+    let mut editor = rustyline::DefaultEditor::new()?;
+    if let Some(history) = &options.history_file {
+        let _ = editor.load_history(history);
+    }
+    loop {
+        match editor.readline("you> ") {
+            Ok(line) => {
+                if !line.trim().is_empty() {
+                    let _ = editor.add_history_entry(line.as_str());
+                }
+                if lines.blocking_send(Line::Text(line)).is_err() || ready.recv().is_err() {
+                    break;
+                }
+            }
+            Err(ReadlineError::Interrupted | ReadlineError::Eof) => break,
+            Err(ReadlineError::Io(err)) if err.kind() == std::io::ErrorKind::InvalidData => {
+                if lines.blocking_send(Line::NotUtf8).is_err() || ready.recv().is_err() {
+                    break;
+                }
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
+    if let Some(history) = &options.history_file {
+        if let Err(err) = editor.save_history(history) {
+            tracing::warn!(error = %err, "could not save console history");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,582 @@
+//! What the core does for each intent, and how it continues a dialogue that asked something.
+
+use super::dialogue::{DialogueState, Pending, SlotName, payload};
+use super::{Answer, Core, replies};
+use crate::message::{Button, Inbound, Outbound};
+use crate::store::{Application, NewApplication, StoreError, User};
+use crate::tracker::{Status, TrackOutcome, render_application, render_list, title};
+use crate::understand::{self, CONFIDENT, Context, Intent, Slots, Understanding};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// Everything one turn of the conversation needs to know and may change.
+pub(crate) struct Turn {
+    pub user_id: i64,
+    pub tz: Tz,
+    /// Whether `tz` is the person's own (told or configured), not a fallback.
+    pub tz_known: bool,
+    pub now: DateTime<Utc>,
+    pub state: DialogueState,
+}
+
+impl Turn {
+    pub fn new(
+        user: &User,
+        state: DialogueState,
+        default_tz: Option<Tz>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let own = user
+            .timezone
+            .as_deref()
+            .and_then(|name| name.parse::<Tz>().ok());
+        Self {
+            user_id: user.id,
+            tz: own.or(default_tz).unwrap_or(Tz::UTC),
+            tz_known: own.is_some() || default_tz.is_some(),
+            now,
+            state,
+        }
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.now.with_timezone(&self.tz).date_naive()
+    }
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+fn answer(intent: Intent, message: Outbound) -> Answer {
+    Answer {
+        intent,
+        messages: vec![message],
+    }
+}
+
+fn say(intent: Intent, text: impl Into<String>) -> Answer {
+    answer(intent, Outbound::text(text))
+}
+
+impl Core {
+    /// Decide the reply to one message: a button, an answer to our question, or a new request.
+    pub(crate) async fn respond(&self, turn: &mut Turn, inbound: &Inbound) -> Result<Answer> {
+        if let Some(pressed) = &inbound.button {
+            return self.on_button(turn, pressed).await;
+        }
+        let text = inbound.text.trim();
+        if let Some(pending) = turn.state.pending.take() {
+            if replies::is_cancel(text) {
+                return Ok(say(Intent::Unknown, "OK, never mind."));
+            }
+            if let Some(done) = self.continue_pending(turn, pending, text).await? {
+                return Ok(done);
+            }
+        }
+        let understood = self.understand(turn, text).await?;
+        self.act(turn, understood, text).await
+    }
+
+    async fn understand(&self, turn: &Turn, text: &str) -> Result<Understanding> {
+        let mut companies: Vec<String> = self
+            .tracker
+            .list(turn.user_id, None)
+            .await?
+            .into_iter()
+            .map(|app| app.company)
+            .collect();
+        companies.sort();
+        companies.dedup();
+        let ctx = Context {
+            now: turn.now,
+            tz: turn.tz,
+            companies: &companies,
+        };
+        Ok(understand::understand(text, &ctx))
+    }
+
+    async fn act(&self, turn: &mut Turn, understood: Understanding, text: &str) -> Result<Answer> {
+        let Understanding {
+            intent,
+            slots,
+            confidence,
+            ..
+        } = understood;
+        if intent == Intent::Unknown || confidence < CONFIDENT {
+            return Ok(say(Intent::Unknown, replies::not_understood()));
+        }
+        if slots.when.is_some() && !turn.tz_known && intent != Intent::SetTimezone {
+            turn.state.pending = Some(Pending::Timezone {
+                text: text.to_owned(),
+            });
+            return Ok(say(intent, replies::ASK_TIMEZONE));
+        }
+        match intent {
+            Intent::TrackApplication => self.track(turn, slots, false).await,
+            Intent::UpdateApplication => self.update(turn, slots, text).await,
+            Intent::ListApplications => {
+                let apps = self.tracker.list(turn.user_id, slots.status).await?;
+                Ok(say(intent, render_list(&apps, slots.status)))
+            }
+            Intent::ShowApplication | Intent::AddNote => {
+                self.show_or_note(turn, intent, slots, text).await
+            }
+            Intent::SetTimezone => self.set_timezone(turn, slots).await,
+            Intent::Help => Ok(say(intent, replies::help())),
+            Intent::Smalltalk => Ok(say(intent, replies::smalltalk(text))),
+            other => Ok(say(other, replies::not_yet(other))),
+        }
+    }
+
+    async fn track(&self, turn: &mut Turn, slots: Slots, allow_duplicate: bool) -> Result<Answer> {
+        let intent = Intent::TrackApplication;
+        let Some(company) = slots.company.clone() else {
+            turn.state.pending = Some(Pending::Slot {
+                intent,
+                slots,
+                slot: SlotName::Company,
+            });
+            return Ok(say(intent, "Which company did you apply to?"));
+        };
+        let new = NewApplication {
+            company,
+            role: slots.role.clone().unwrap_or_default(),
+            applied_on: slots.date,
+            url: slots.url.clone(),
+            source: None,
+            notes: String::new(),
+        };
+        match self
+            .tracker
+            .track(turn.user_id, &new, turn.today(), allow_duplicate)
+            .await?
+        {
+            TrackOutcome::Created(app) => {
+                turn.state.focus = Some(app.id);
+                Ok(say(intent, replies::tracked(&app)))
+            }
+            TrackOutcome::PossibleDuplicate { existing } => {
+                turn.state.pending = Some(Pending::ConfirmDuplicate {
+                    existing_id: existing.id,
+                    company: new.company,
+                    role: new.role,
+                    applied_on: new.applied_on,
+                    url: new.url,
+                });
+                Ok(answer(
+                    intent,
+                    Outbound::with_buttons(
+                        replies::possible_duplicate(&existing),
+                        vec![
+                            button("Add anyway", payload::ADD_ANYWAY),
+                            button("Cancel", payload::CANCEL),
+                        ],
+                    ),
+                ))
+            }
+        }
+    }
+
+    async fn update(&self, turn: &mut Turn, slots: Slots, text: &str) -> Result<Answer> {
+        let intent = Intent::UpdateApplication;
+        let candidates = self.targets(turn, &slots, text).await?;
+        let app = match pick_one(candidates) {
+            Picked::None if slots.company.is_none() => {
+                turn.state.pending = Some(Pending::Slot {
+                    intent,
+                    slots,
+                    slot: SlotName::Company,
+                });
+                return Ok(say(intent, "Which company is this about?"));
+            }
+            Picked::None => {
+                let company = slots.company.unwrap_or_default();
+                return Ok(say(intent, replies::no_such_company(&company)));
+            }
+            Picked::Many(apps) => return Ok(self.ask_which(turn, intent, slots, apps)),
+            Picked::One(app) => app,
+        };
+        turn.state.focus = Some(app.id);
+        let Some(status) = slots.status else {
+            turn.state.pending = Some(Pending::Slot {
+                intent,
+                slots: Slots {
+                    application_id: Some(app.id),
+                    company: None,
+                    ..slots
+                },
+                slot: SlotName::Status,
+            });
+            let buttons = Status::ALL
+                .iter()
+                .filter(|s| **s != app.status)
+                .map(|s| button(s.label(), &format!("{}{}", payload::STATUS, s.as_str())))
+                .collect();
+            return Ok(answer(
+                intent,
+                Outbound::with_buttons(
+                    format!("What is the new status of {}?", title(&app)),
+                    buttons,
+                ),
+            ));
+        };
+        let scheduled = slots.when.map(|w| w.with_timezone(&Utc));
+        match self
+            .tracker
+            .update_status(turn.user_id, app.id, status, turn.today(), scheduled)
+            .await?
+        {
+            Some(updated) => Ok(say(
+                intent,
+                replies::status_changed(&updated, app.status, scheduled, turn.tz),
+            )),
+            None => Ok(say(intent, "That application no longer exists.")),
+        }
+    }
+
+    async fn show_or_note(
+        &self,
+        turn: &mut Turn,
+        intent: Intent,
+        slots: Slots,
+        text: &str,
+    ) -> Result<Answer> {
+        let candidates = self.targets(turn, &slots, text).await?;
+        let app = match pick_one(candidates) {
+            Picked::One(app) => app,
+            Picked::Many(apps) => return Ok(self.ask_which(turn, intent, slots, apps)),
+            Picked::None if slots.company.is_none() => {
+                turn.state.pending = Some(Pending::Slot {
+                    intent,
+                    slots,
+                    slot: SlotName::Company,
+                });
+                return Ok(say(
+                    intent,
+                    "Which application? Name the company or its number (#3).",
+                ));
+            }
+            Picked::None => {
+                let company = slots.company.unwrap_or_default();
+                return Ok(say(intent, replies::no_such_company(&company)));
+            }
+        };
+        turn.state.focus = Some(app.id);
+        if intent == Intent::AddNote {
+            let Some(note) = slots.text.as_deref() else {
+                return Ok(say(
+                    intent,
+                    "What should the note say? e.g. /note #3 spoke to Anna, the hiring manager",
+                ));
+            };
+            if self
+                .tracker
+                .add_note(turn.user_id, app.id, note, turn.today())
+                .await?
+                .is_none()
+            {
+                return Ok(say(intent, "That application no longer exists."));
+            }
+            return Ok(say(intent, format!("Noted on {}.", title(&app))));
+        }
+        match self.tracker.show(turn.user_id, app.id).await? {
+            Some((app, events)) => Ok(say(intent, render_application(&app, &events, turn.tz))),
+            None => Ok(say(intent, "That application no longer exists.")),
+        }
+    }
+
+    async fn set_timezone(&self, turn: &mut Turn, slots: Slots) -> Result<Answer> {
+        let intent = Intent::SetTimezone;
+        let Some(zone) = slots.timezone.as_deref().and_then(|z| z.parse::<Tz>().ok()) else {
+            return Ok(say(intent, replies::UNKNOWN_TIMEZONE));
+        };
+        self.store.set_timezone(turn.user_id, zone.name()).await?;
+        turn.tz = zone;
+        turn.tz_known = true;
+        let local = turn.now.with_timezone(&zone).format("%H:%M");
+        Ok(say(
+            intent,
+            format!(
+                "Got it: your timezone is now {} (it's {local} there).",
+                zone.name()
+            ),
+        ))
+    }
+
+    /// The applications a message refers to: by number, by company, or "it"/"that one".
+    async fn targets(&self, turn: &Turn, slots: &Slots, text: &str) -> Result<Vec<Application>> {
+        if let Some(id) = slots.application_id {
+            return Ok(self
+                .store
+                .application(turn.user_id, id)
+                .await?
+                .into_iter()
+                .collect());
+        }
+        if let Some(company) = &slots.company {
+            return self.tracker.find_by_company(turn.user_id, company).await;
+        }
+        if let Some(focus) = turn.state.focus.filter(|_| replies::refers_back(text)) {
+            return Ok(self
+                .store
+                .application(turn.user_id, focus)
+                .await?
+                .into_iter()
+                .collect());
+        }
+        Ok(Vec::new())
+    }
+
+    fn ask_which(
+        &self,
+        turn: &mut Turn,
+        intent: Intent,
+        slots: Slots,
+        apps: Vec<Application>,
+    ) -> Answer {
+        let buttons = apps
+            .iter()
+            .map(|app| {
+                button(
+                    &replies::plain_title(app),
+                    &format!("{}{}", payload::PICK, app.id),
+                )
+            })
+            .collect();
+        turn.state.pending = Some(Pending::ChooseApplication {
+            intent,
+            slots,
+            candidates: apps.iter().map(|a| a.id).collect(),
+        });
+        answer(
+            intent,
+            Outbound::with_buttons("Which one do you mean?", buttons),
+        )
+    }
+
+    /// A pressed button, checked against what we are actually waiting for.
+    async fn on_button(&self, turn: &mut Turn, pressed: &str) -> Result<Answer> {
+        let pending = turn.state.pending.take();
+        match (pressed, pending) {
+            (payload::CANCEL, _) => Ok(say(Intent::Unknown, "OK, cancelled.")),
+            (
+                payload::ADD_ANYWAY,
+                Some(Pending::ConfirmDuplicate {
+                    company,
+                    role,
+                    applied_on,
+                    url,
+                    ..
+                }),
+            ) => {
+                let slots = Slots {
+                    company: Some(company),
+                    role: Some(role),
+                    date: applied_on,
+                    url,
+                    ..Slots::default()
+                };
+                self.track(turn, slots, true).await
+            }
+            (
+                p,
+                Some(Pending::ChooseApplication {
+                    intent,
+                    slots,
+                    candidates,
+                }),
+            ) if p.starts_with(payload::PICK) => match p[payload::PICK.len()..].parse::<i64>() {
+                Ok(id) if candidates.contains(&id) => {
+                    let slots = Slots {
+                        application_id: Some(id),
+                        company: None,
+                        ..slots
+                    };
+                    self.resume(turn, intent, slots).await
+                }
+                _ => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
+            },
+            (
+                p,
+                Some(Pending::Slot {
+                    intent,
+                    slots,
+                    slot: SlotName::Status,
+                }),
+            ) if p.starts_with(payload::STATUS) => {
+                match p[payload::STATUS.len()..].parse::<Status>() {
+                    Ok(status) => {
+                        self.resume(
+                            turn,
+                            intent,
+                            Slots {
+                                status: Some(status),
+                                ..slots
+                            },
+                        )
+                        .await
+                    }
+                    Err(_) => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
+                }
+            }
+            (_, other) => {
+                // Not an answer to the question in flight: keep that question open.
+                turn.state.pending = other;
+                Ok(say(Intent::Unknown, replies::STALE_BUTTON))
+            }
+        }
+    }
+
+    /// Typed text while a question is open. `None` when the text is not an answer to it; the
+    /// question is then dropped and the text handled as a new request.
+    async fn continue_pending(
+        &self,
+        turn: &mut Turn,
+        pending: Pending,
+        text: &str,
+    ) -> Result<Option<Answer>> {
+        match pending {
+            Pending::ConfirmDuplicate {
+                company,
+                role,
+                applied_on,
+                url,
+                ..
+            } => {
+                if replies::is_yes(text) {
+                    let slots = Slots {
+                        company: Some(company),
+                        role: Some(role),
+                        date: applied_on,
+                        url,
+                        ..Slots::default()
+                    };
+                    return Ok(Some(self.track(turn, slots, true).await?));
+                }
+                if replies::is_no(text) {
+                    return Ok(Some(say(Intent::TrackApplication, "OK, I did not add it.")));
+                }
+                Ok(None)
+            }
+            Pending::ChooseApplication {
+                intent,
+                slots,
+                candidates,
+            } => {
+                let chosen = text
+                    .trim_start_matches('#')
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| {
+                        // Either the position in the list we showed or the application's id.
+                        candidates
+                            .get(n.wrapping_sub(1))
+                            .copied()
+                            .or_else(|| candidates.iter().copied().find(|id| *id as usize == n))
+                    });
+                match chosen {
+                    Some(id) => {
+                        let slots = Slots {
+                            application_id: Some(id),
+                            company: None,
+                            ..slots
+                        };
+                        Ok(Some(self.resume(turn, intent, slots).await?))
+                    }
+                    None => Ok(None),
+                }
+            }
+            Pending::Slot {
+                intent,
+                slots,
+                slot,
+            } => {
+                let fresh = self.understand(turn, text).await?;
+                if fresh.intent != Intent::Unknown
+                    && fresh.confidence >= 0.85
+                    && fresh.rule != "smalltalk"
+                {
+                    return Ok(None);
+                }
+                let slots = match slot {
+                    SlotName::Company => Slots {
+                        company: Some(replies::clean_answer(text)),
+                        ..slots
+                    },
+                    SlotName::Status => match understand::status_word(text) {
+                        Some(status) => Slots {
+                            status: Some(status),
+                            ..slots
+                        },
+                        None => return Ok(None),
+                    },
+                };
+                Ok(Some(self.resume(turn, intent, slots).await?))
+            }
+            Pending::Timezone { text: original } => match understand::zone_of_place(text) {
+                Some(zone) => {
+                    self.store.set_timezone(turn.user_id, zone.name()).await?;
+                    turn.tz = zone;
+                    turn.tz_known = true;
+                    let understood = self.understand(turn, &original).await?;
+                    let mut done = self.act(turn, understood, &original).await?;
+                    done.messages.insert(
+                        0,
+                        Outbound::text(format!(
+                            "Thanks — I'll use {} for your times.",
+                            zone.name()
+                        )),
+                    );
+                    Ok(Some(done))
+                }
+                None if replies::looks_like_place(text) => {
+                    turn.state.pending = Some(Pending::Timezone { text: original });
+                    Ok(Some(say(Intent::SetTimezone, replies::UNKNOWN_TIMEZONE)))
+                }
+                None => Ok(None),
+            },
+        }
+    }
+
+    /// Carry on with an intent once the missing piece is known.
+    async fn resume(&self, turn: &mut Turn, intent: Intent, slots: Slots) -> Result<Answer> {
+        match intent {
+            Intent::TrackApplication => self.track(turn, slots, false).await,
+            Intent::UpdateApplication => self.update(turn, slots, "").await,
+            Intent::ShowApplication | Intent::AddNote => {
+                self.show_or_note(turn, intent, slots, "").await
+            }
+            other => Ok(say(other, replies::not_yet(other))),
+        }
+    }
+}
+
+fn button(label: &str, payload: &str) -> Button {
+    Button {
+        label: label.to_owned(),
+        payload: payload.to_owned(),
+    }
+}
+
+enum Picked {
+    None,
+    One(Application),
+    Many(Vec<Application>),
+}
+
+/// One application when the choice is clear: the only match, or the only open one.
+fn pick_one(mut apps: Vec<Application>) -> Picked {
+    match apps.len() {
+        0 => Picked::None,
+        1 => Picked::One(apps.remove(0)),
+        _ => {
+            let open: Vec<usize> = (0..apps.len())
+                .filter(|&i| apps[i].status.is_open())
+                .collect();
+            if let [only] = open[..] {
+                Picked::One(apps.swap_remove(only))
+            } else {
+                Picked::Many(apps)
+            }
+        }
+    }
+}

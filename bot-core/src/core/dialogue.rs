@@ -1,0 +1,83 @@
+//! What a conversation is waiting for, kept in the store between messages (and restarts).
+
+use crate::understand::{Intent, Slots};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The dialogue state of one person in one chat.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DialogueState {
+    /// A question we asked and are waiting to have answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Pending>,
+    /// The application last talked about, for "it", "that one", "them".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<i64>,
+}
+
+impl DialogueState {
+    /// Read a stored state; a state written by an older version that no longer parses is
+    /// dropped (the person is asked again) rather than blocking the conversation.
+    pub fn from_stored(stored: Option<&str>) -> Self {
+        stored
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or_default()
+    }
+
+    /// The form to store, or `None` when there is nothing to remember.
+    pub fn to_stored(&self) -> Option<String> {
+        if self.pending.is_none() && self.focus.is_none() {
+            return None;
+        }
+        serde_json::to_string(self).ok()
+    }
+}
+
+/// A slot the dialogue can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlotName {
+    Company,
+    Status,
+}
+
+/// The question in flight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "awaiting", rename_all = "snake_case")]
+pub enum Pending {
+    /// A required slot of `intent` is missing; the next message fills it.
+    Slot {
+        intent: Intent,
+        slots: Slots,
+        slot: SlotName,
+    },
+    /// A likely duplicate of `existing_id`: add the new one anyway?
+    ConfirmDuplicate {
+        existing_id: i64,
+        company: String,
+        role: String,
+        applied_on: Option<NaiveDate>,
+        url: Option<String>,
+    },
+    /// Several applications match; which one did they mean?
+    ChooseApplication {
+        intent: Intent,
+        slots: Slots,
+        candidates: Vec<i64>,
+    },
+    /// We need the person's timezone before acting on `text`.
+    Timezone { text: String },
+}
+
+/// Button payloads. Each is checked against the pending question and the store before it
+/// has any effect: a stale or forged payload does nothing.
+pub mod payload {
+    /// Add the possible duplicate anyway.
+    pub const ADD_ANYWAY: &str = "dup:add";
+    /// Drop whatever was pending.
+    pub const CANCEL: &str = "cancel";
+    /// Prefix of "this application" choices: `pick:<id>`.
+    pub const PICK: &str = "pick:";
+    /// Prefix of status choices: `status:<name>`.
+    pub const STATUS: &str = "status:";
+}

@@ -1,0 +1,121 @@
+//! The pipeline for one inbound message: identity → dialogue state → understanding →
+//! action (tracker) → replies recorded in the outbox, in that order, for every platform.
+
+mod actions;
+pub mod dialogue;
+mod replies;
+
+use crate::message::Inbound;
+use crate::store::{self, Store, StoreError};
+use crate::tracker::Tracker;
+use crate::understand::Intent;
+use chrono_tz::Tz;
+use dialogue::DialogueState;
+
+/// Settings of the core that do not depend on the platform.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// Zone used for people who have not told us theirs. `None` means: ask them the first
+    /// time a time of day matters (dates alone fall back to UTC).
+    pub default_timezone: Option<Tz>,
+    /// Longest message read, in characters; longer ones get a polite refusal.
+    pub max_message_chars: usize,
+}
+
+impl Default for CoreConfig {
+    fn default() -> Self {
+        Self {
+            default_timezone: None,
+            max_message_chars: 4000,
+        }
+    }
+}
+
+/// Why a message could not be handled. The adapter tells the person to try again.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The conversation core. Cheap to clone; one per process, shared by every adapter.
+#[derive(Debug, Clone)]
+pub struct Core {
+    store: Store,
+    tracker: Tracker,
+    config: CoreConfig,
+}
+
+/// The core's answer to one message before it is recorded.
+pub(crate) struct Answer {
+    pub intent: Intent,
+    pub messages: Vec<crate::message::Outbound>,
+}
+
+impl Core {
+    /// A core over `store`.
+    pub fn new(store: Store, config: CoreConfig) -> Self {
+        let tracker = Tracker::new(store.clone());
+        Self {
+            store,
+            tracker,
+            config,
+        }
+    }
+
+    /// The store this core writes to (adapters hand it to the outbox sender).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Handle one inbound message and record the replies in the outbox. Returns the outbox
+    /// row ids of the replies, in order, for the adapter to deliver now. An empty message
+    /// (no text, button or attachment) is ignored.
+    pub async fn handle(&self, inbound: &Inbound) -> Result<Vec<i64>, CoreError> {
+        let text = inbound.text.trim();
+        if text.is_empty() && inbound.button.is_none() && inbound.attachments.is_empty() {
+            return Ok(Vec::new());
+        }
+        let user = self
+            .store
+            .resolve_user(
+                inbound.chat.platform.as_str(),
+                &inbound.sender_id,
+                inbound.sender_name.as_deref(),
+            )
+            .await?;
+        let chat = self.store.upsert_chat(&inbound.chat).await?;
+        let stored = self.store.dialogue_state(user.id, chat.id).await?;
+        let mut turn = actions::Turn::new(
+            &user,
+            DialogueState::from_stored(stored.as_deref()),
+            self.config.default_timezone,
+            store::now(),
+        );
+
+        let length = text.chars().count();
+        let answer = if length > self.config.max_message_chars {
+            replies::too_long(length, self.config.max_message_chars)
+        } else {
+            self.respond(&mut turn, inbound).await?
+        };
+
+        let logged: String = text.chars().take(self.config.max_message_chars).collect();
+        let message_id = self
+            .store
+            .log_inbound(user.id, chat.id, &logged, Some(answer.intent.as_str()))
+            .await?;
+        let ids = self
+            .store
+            .record_replies(
+                user.id,
+                &inbound.chat,
+                chat.id,
+                &format!("reply:{message_id}"),
+                &answer.messages,
+                turn.state.to_stored().as_deref(),
+            )
+            .await?;
+        Ok(ids)
+    }
+}

@@ -1,0 +1,109 @@
+//! The outbox sender: the only code that hands messages to an adapter. It claims rows with a
+//! lease, delivers them, and records the outcome, so a reply is never lost when the process
+//! dies between deciding and sending, and never delivered by two senders at once.
+
+use crate::adapter::{Adapter, DeliveryError};
+use crate::store::{ClaimedMessage, Store, StoreError};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a claimed row stays ours before another sender may take it over.
+const LEASE: Duration = Duration::from_secs(60);
+/// Attempts before a transiently failing message is marked failed.
+const MAX_ATTEMPTS: i64 = 8;
+
+/// Delivers outbox rows of one platform through its adapter.
+#[derive(Clone)]
+pub struct OutboxSender {
+    store: Store,
+    adapter: Arc<dyn Adapter>,
+    owner: String,
+}
+
+impl OutboxSender {
+    /// A sender for `adapter`'s platform. `owner` names this process in leases.
+    pub fn new(store: Store, adapter: Arc<dyn Adapter>, owner: impl Into<String>) -> Self {
+        Self {
+            store,
+            adapter,
+            owner: owner.into(),
+        }
+    }
+
+    /// Deliver specific rows now (the replies just recorded), in order. Rows another sender
+    /// already took are skipped.
+    pub async fn deliver_now(&self, ids: &[i64]) -> Result<(), StoreError> {
+        for &id in ids {
+            if let Some(claimed) = self.store.claim_outbox_row(id, &self.owner, LEASE).await? {
+                self.deliver(claimed).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Deliver everything due for this platform (left over from a crash, retries, nudges).
+    /// Returns how many rows were attempted.
+    pub async fn drain_due(&self) -> Result<usize, StoreError> {
+        let mut attempted = 0;
+        loop {
+            let batch = self
+                .store
+                .claim_due_outbox(self.adapter.platform(), &self.owner, LEASE, 50)
+                .await?;
+            if batch.is_empty() {
+                return Ok(attempted);
+            }
+            attempted += batch.len();
+            for claimed in batch {
+                self.deliver(claimed).await?;
+            }
+        }
+    }
+
+    async fn deliver(&self, claimed: ClaimedMessage) -> Result<(), StoreError> {
+        match self.adapter.deliver(&claimed.chat, &claimed.message).await {
+            Ok(platform_id) => {
+                self.store
+                    .mark_outbox_sent(claimed.id, &self.owner, &platform_id)
+                    .await?;
+            }
+            Err(DeliveryError::Transient {
+                reason,
+                retry_after,
+            }) if claimed.attempts < MAX_ATTEMPTS => {
+                let backoff = retry_after.unwrap_or_else(|| backoff(claimed.attempts));
+                tracing::warn!(id = claimed.id, %reason, ?backoff, "delivery failed, will retry");
+                self.store
+                    .mark_outbox_retry(claimed.id, &self.owner, &reason, backoff)
+                    .await?;
+            }
+            Err(err) => {
+                tracing::error!(id = claimed.id, error = %err, "delivery failed for good");
+                self.store
+                    .mark_outbox_failed(claimed.id, &self.owner, &err.to_string())
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Exponential backoff from 2 s, capped at 15 minutes.
+fn backoff(attempts: i64) -> Duration {
+    let exponent = u32::try_from(attempts.clamp(0, 9)).unwrap_or(9);
+    Duration::from_secs((2u64 << exponent).min(900))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(0), Duration::from_secs(2));
+        assert_eq!(backoff(1), Duration::from_secs(4));
+        assert_eq!(backoff(3), Duration::from_secs(16));
+        assert_eq!(backoff(50), Duration::from_secs(900));
+    }
+}

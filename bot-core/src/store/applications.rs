@@ -1,0 +1,323 @@
+//! Applications and their timelines.
+
+use super::{Store, StoreError, in_tx, now, on_pool};
+use crate::tracker::Status;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row;
+
+/// One job application of one user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    pub id: i64,
+    pub user_id: i64,
+    pub company: String,
+    pub role: String,
+    pub status: Status,
+    /// The local date the person applied, when known.
+    pub applied_on: Option<NaiveDate>,
+    pub url: Option<String>,
+    /// Where the posting was found (LinkedIn, a referral, …).
+    pub source: Option<String>,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What the person told us about a new application.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewApplication {
+    pub company: String,
+    pub role: String,
+    pub applied_on: Option<NaiveDate>,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub notes: String,
+}
+
+/// What kind of entry a timeline row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Created,
+    StatusChange,
+    Note,
+}
+
+impl EventKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::StatusChange => "status",
+            EventKind::Note => "note",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "created" => Ok(EventKind::Created),
+            "status" => Ok(EventKind::StatusChange),
+            "note" => Ok(EventKind::Note),
+            other => Err(StoreError::Corrupt(format!("unknown event kind {other:?}"))),
+        }
+    }
+}
+
+/// One dated entry in an application's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationEvent {
+    pub id: i64,
+    pub kind: EventKind,
+    /// The status entered, for `Created` and `StatusChange`.
+    pub status: Option<Status>,
+    /// The local date it happened.
+    pub occurred_on: NaiveDate,
+    /// A scheduled instant that came with it (the interview time).
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+fn parse_status(s: &str) -> Result<Status, StoreError> {
+    s.parse()
+        .map_err(|e: crate::tracker::UnknownStatus| StoreError::Corrupt(e.to_string()))
+}
+
+const APP_COLUMNS: &str =
+    "id, user_id, company, role, status, applied_on, url, source, notes, created_at, updated_at";
+
+macro_rules! application_from_row {
+    ($row:expr) => {{
+        let row = $row;
+        let status: String = row.try_get("status")?;
+        Application {
+            id: row.try_get("id")?,
+            user_id: row.try_get("user_id")?,
+            company: row.try_get("company")?,
+            role: row.try_get("role")?,
+            status: parse_status(&status)?,
+            applied_on: row.try_get("applied_on")?,
+            url: row.try_get("url")?,
+            source: row.try_get("source")?,
+            notes: row.try_get("notes")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        }
+    }};
+}
+
+macro_rules! event_from_row {
+    ($row:expr) => {{
+        let row = $row;
+        let kind: String = row.try_get("kind")?;
+        let status: Option<String> = row.try_get("status")?;
+        ApplicationEvent {
+            id: row.try_get("id")?,
+            kind: EventKind::parse(&kind)?,
+            status: status.as_deref().map(parse_status).transpose()?,
+            occurred_on: row.try_get("occurred_on")?,
+            scheduled_at: row.try_get("scheduled_at")?,
+            note: row.try_get("note")?,
+            created_at: row.try_get("created_at")?,
+        }
+    }};
+}
+
+/// Add one timeline row inside the caller's transaction `$tx`.
+macro_rules! insert_event {
+    ($tx:expr, $app:expr, $kind:expr, $status:expr, $occurred_on:expr, $scheduled_at:expr, $note:expr, $at:expr) => {
+        sqlx::query(
+            "INSERT INTO application_events \
+             (application_id, user_id, kind, status, occurred_on, scheduled_at, note, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind($app.id)
+        .bind($app.user_id)
+        .bind($kind.as_str())
+        .bind($status.map(Status::as_str))
+        .bind($occurred_on)
+        .bind($scheduled_at)
+        .bind($note)
+        .bind($at)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
+impl Store {
+    /// Store a new application (status `applied`) and open its timeline, atomically.
+    /// `today` is the person's local date, used when they did not say when they applied.
+    pub async fn insert_application(
+        &self,
+        user_id: i64,
+        new: &NewApplication,
+        today: NaiveDate,
+    ) -> Result<Application, StoreError> {
+        let at = now();
+        let applied_on = new.applied_on.unwrap_or(today);
+        let app = in_tx!(self, tx => {
+            let sql = format!(
+                "INSERT INTO applications (user_id, company, role, status, applied_on, url, source, notes, created_at, updated_at) \
+                 VALUES ($1, $2, $3, 'applied', $4, $5, $6, $7, $8, $8) RETURNING {APP_COLUMNS}"
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(user_id)
+                .bind(&new.company)
+                .bind(&new.role)
+                .bind(applied_on)
+                .bind(&new.url)
+                .bind(&new.source)
+                .bind(&new.notes)
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+            let app = application_from_row!(&row);
+            sqlx::query(
+                "INSERT INTO application_events (application_id, user_id, kind, status, occurred_on, created_at) \
+                 VALUES ($1, $2, 'created', 'applied', $3, $4)",
+            )
+            .bind(app.id)
+            .bind(user_id)
+            .bind(applied_on)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            app
+        });
+        Ok(app)
+    }
+
+    /// The user's applications, optionally only those with one status, oldest first.
+    pub async fn list_applications(
+        &self,
+        user_id: i64,
+        status: Option<Status>,
+    ) -> Result<Vec<Application>, StoreError> {
+        let sql = format!(
+            "SELECT {APP_COLUMNS} FROM applications \
+             WHERE user_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY id"
+        );
+        on_pool!(self, pool => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(user_id)
+                .bind(status.map(Status::as_str))
+                .fetch_all(pool)
+                .await?;
+            let mut apps = Vec::with_capacity(rows.len());
+            for row in &rows {
+                apps.push(application_from_row!(row));
+            }
+            Ok(apps)
+        })
+    }
+
+    /// One application, if it exists and belongs to the user.
+    pub async fn application(
+        &self,
+        user_id: i64,
+        application_id: i64,
+    ) -> Result<Option<Application>, StoreError> {
+        let sql = format!("SELECT {APP_COLUMNS} FROM applications WHERE user_id = $1 AND id = $2");
+        on_pool!(self, pool => {
+            match sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(user_id)
+                .bind(application_id)
+                .fetch_optional(pool)
+                .await?
+            {
+                Some(row) => Ok(Some(application_from_row!(&row))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// The timeline of one of the user's applications, oldest first.
+    pub async fn application_events(
+        &self,
+        user_id: i64,
+        application_id: i64,
+    ) -> Result<Vec<ApplicationEvent>, StoreError> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT id, kind, status, occurred_on, scheduled_at, note, created_at \
+                 FROM application_events WHERE user_id = $1 AND application_id = $2 ORDER BY id",
+            )
+            .bind(user_id)
+            .bind(application_id)
+            .fetch_all(pool)
+            .await?;
+            let mut events = Vec::with_capacity(rows.len());
+            for row in &rows {
+                events.push(event_from_row!(row));
+            }
+            Ok(events)
+        })
+    }
+
+    /// Move one of the user's applications to `status` and add the dated timeline entry,
+    /// atomically. `None` when no such application belongs to the user.
+    pub async fn update_application_status(
+        &self,
+        user_id: i64,
+        application_id: i64,
+        status: Status,
+        occurred_on: NaiveDate,
+        scheduled_at: Option<DateTime<Utc>>,
+    ) -> Result<Option<Application>, StoreError> {
+        let at = now();
+        let sql = format!(
+            "UPDATE applications SET status = $1, updated_at = $2 \
+             WHERE user_id = $3 AND id = $4 RETURNING {APP_COLUMNS}"
+        );
+        let app = in_tx!(self, tx => {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(status.as_str())
+                .bind(at)
+                .bind(user_id)
+                .bind(application_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match row {
+                None => None,
+                Some(row) => {
+                    let app = application_from_row!(&row);
+                    insert_event!(tx, app, EventKind::StatusChange, Some(status), occurred_on, scheduled_at, None::<&str>, at);
+                    Some(app)
+                }
+            }
+        });
+        Ok(app)
+    }
+
+    /// Append a note to one of the user's applications and its timeline.
+    pub async fn add_application_note(
+        &self,
+        user_id: i64,
+        application_id: i64,
+        note: &str,
+        occurred_on: NaiveDate,
+    ) -> Result<Option<Application>, StoreError> {
+        let at = now();
+        let sql = format!(
+            "UPDATE applications SET notes = CASE WHEN notes = '' THEN $1 ELSE notes || $5 || $1 END, \
+             updated_at = $2 WHERE user_id = $3 AND id = $4 RETURNING {APP_COLUMNS}"
+        );
+        let app = in_tx!(self, tx => {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(note)
+                .bind(at)
+                .bind(user_id)
+                .bind(application_id)
+                .bind("\n")
+                .fetch_optional(&mut *tx)
+                .await?;
+            match row {
+                None => None,
+                Some(row) => {
+                    let app = application_from_row!(&row);
+                    insert_event!(tx, app, EventKind::Note, None::<Status>, occurred_on, None::<DateTime<Utc>>, Some(note), at);
+                    Some(app)
+                }
+            }
+        });
+        Ok(app)
+    }
+}

@@ -1,0 +1,177 @@
+//! The conversation log and the per-chat dialogue state.
+
+use super::{Store, StoreError, in_tx, now, on_pool};
+use crate::message::{ChatRef, Outbound};
+
+/// Which way a logged message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    In,
+    Out,
+}
+
+impl Direction {
+    fn as_str(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+        }
+    }
+}
+
+impl Store {
+    /// Log one inbound message; its id seeds the idempotency keys of the replies to it.
+    pub async fn log_inbound(
+        &self,
+        user_id: i64,
+        chat_id: i64,
+        text: &str,
+        intent: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO messages (user_id, chat_id, direction, text, intent, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(user_id)
+            .bind(chat_id)
+            .bind(Direction::In.as_str())
+            .bind(text)
+            .bind(intent)
+            .bind(now())
+            .fetch_one(pool)
+            .await?;
+            Ok(id)
+        })
+    }
+
+    /// The most recent `limit` messages of a user in one chat, oldest first.
+    pub async fn recent_messages(
+        &self,
+        user_id: i64,
+        chat_id: i64,
+        limit: i64,
+    ) -> Result<Vec<(Direction, String)>, StoreError> {
+        on_pool!(self, pool => {
+            let rows: Vec<(String, String)> = sqlx::query_as(
+                "SELECT direction, text FROM messages WHERE user_id = $1 AND chat_id = $2 \
+                 ORDER BY id DESC LIMIT $3",
+            )
+            .bind(user_id)
+            .bind(chat_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .rev()
+                .map(|(dir, text)| {
+                    (if dir == "in" { Direction::In } else { Direction::Out }, text)
+                })
+                .collect())
+        })
+    }
+
+    /// The dialogue state saved for this user in this chat, as the dialogue module wrote it.
+    pub async fn dialogue_state(
+        &self,
+        user_id: i64,
+        chat_id: i64,
+    ) -> Result<Option<String>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_scalar(
+                "SELECT state FROM dialogue_states WHERE user_id = $1 AND chat_id = $2",
+            )
+            .bind(user_id)
+            .bind(chat_id)
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+
+    /// Record the answer to one inbound message in one transaction: the new dialogue state
+    /// (`None` clears it), the outbound messages in the log, and their outbox rows. Returns the
+    /// outbox row ids in order. Replaying the same `reply_key` adds nothing twice.
+    pub async fn record_replies(
+        &self,
+        user_id: i64,
+        chat: &ChatRef,
+        chat_id: i64,
+        reply_key: &str,
+        replies: &[Outbound],
+        dialogue_state: Option<&str>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let at = now();
+        let chat_json = serde_json::to_string(chat)
+            .map_err(|e| StoreError::Corrupt(format!("chat reference not serialisable: {e}")))?;
+        let payloads = replies
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| StoreError::Corrupt(format!("reply not serialisable: {e}")))?;
+        let ids = in_tx!(self, tx => {
+            match dialogue_state {
+                Some(state) => {
+                    sqlx::query(
+                        "INSERT INTO dialogue_states (user_id, chat_id, state, updated_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (user_id, chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                    )
+                    .bind(user_id)
+                    .bind(chat_id)
+                    .bind(state)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM dialogue_states WHERE user_id = $1 AND chat_id = $2")
+                        .bind(user_id)
+                        .bind(chat_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            let mut ids = Vec::with_capacity(replies.len());
+            for (n, (reply, payload)) in replies.iter().zip(&payloads).enumerate() {
+                let key = format!("{reply_key}:{n}");
+                let inserted: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO outbox (idempotency_key, user_id, platform, chat_ref, payload, next_attempt_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+                )
+                .bind(&key)
+                .bind(user_id)
+                .bind(chat.platform.as_str())
+                .bind(&chat_json)
+                .bind(payload)
+                .bind(at)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let id = match inserted {
+                    Some(id) => {
+                        sqlx::query(
+                            "INSERT INTO messages (user_id, chat_id, direction, text, intent, created_at) \
+                             VALUES ($1, $2, $3, $4, NULL, $5)",
+                        )
+                        .bind(user_id)
+                        .bind(chat_id)
+                        .bind(Direction::Out.as_str())
+                        .bind(&reply.text)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                        id
+                    }
+                    None => {
+                        sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = $1")
+                            .bind(&key)
+                            .fetch_one(&mut *tx)
+                            .await?
+                    }
+                };
+                ids.push(id);
+            }
+            ids
+        });
+        Ok(ids)
+    }
+}

@@ -1,0 +1,307 @@
+//! The store: every SQL statement of the project lives under this module.
+//!
+//! One [`Store`] wraps either an SQLite pool (the embedded default) or a PostgreSQL pool.
+//! Statements are written once in the common subset of both dialects (`$N` placeholders,
+//! `RETURNING`, `ON CONFLICT`) and expanded for each pool type by the [`on_pool!`] and
+//! [`in_tx!`] macros, so the same repository code and the same tests cover both backends.
+//! Every query that touches personal data takes the acting user's id and filters by it.
+
+mod applications;
+mod conversation;
+mod outbox;
+mod users;
+
+pub use applications::{Application, ApplicationEvent, EventKind, NewApplication};
+pub use conversation::Direction;
+pub use outbox::{ClaimedMessage, OutboxCounts};
+pub use users::{ChatRecord, User};
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Errors from the store. Callers show `Unavailable` as "try again" and the rest as a bug.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the data directory {path} cannot be used: {source}")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not connect to the database at {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("could not apply database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the database did not answer in time or refused the query: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Query(sqlx::Error),
+    #[error("stored data is malformed: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(err.to_string())
+            }
+            sqlx::Error::Database(ref db) if is_busy(db.as_ref()) => {
+                StoreError::Unavailable(err.to_string())
+            }
+            other => StoreError::Query(other),
+        }
+    }
+}
+
+fn is_busy(err: &dyn sqlx::error::DatabaseError) -> bool {
+    // SQLITE_BUSY (5) and SQLITE_LOCKED (6) after the busy timeout ran out.
+    matches!(err.code().as_deref(), Some("5") | Some("6"))
+}
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The two pool types, matched on by [`on_pool!`] and [`in_tx!`].
+#[derive(Debug, Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Run `$body` with `$pool` bound to the concrete pool. The body is expanded once per
+/// backend, so the same SQL text and row mapping compile against both drivers.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($pool) => $body,
+            $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// Run `$body` inside a write transaction bound to `$tx`, committing when the body returns
+/// normally; `?` inside the body rolls back. SQLite transactions start `IMMEDIATE` so two
+/// processes on one file queue for the write lock instead of failing mid-transaction.
+macro_rules! in_tx {
+    ($store:expr, $tx:ident => $body:block) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::store::Pool::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+pub(crate) use in_tx;
+
+/// Durable state of the whole bot: users, conversations, applications, reminders, outbox.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) pool: Pool,
+}
+
+/// The current instant as stored: whole microseconds, so a value written and read back
+/// compares equal on both backends (PostgreSQL keeps microseconds).
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+impl Store {
+    /// Open the database named by `database_url`, or the SQLite file `jtp.db` in `data_dir`
+    /// when no URL is given, and bring its schema up to date.
+    pub async fn open(database_url: Option<&str>, data_dir: &Path) -> Result<Self, StoreError> {
+        let store = match database_url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Self::connect_postgres(url).await?
+            }
+            Some(url) if url.starts_with("sqlite:") => {
+                let options =
+                    SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect {
+                        url: url.to_owned(),
+                        reason: e.to_string(),
+                    })?;
+                Self::connect_sqlite(options, url).await?
+            }
+            Some(url) => {
+                return Err(StoreError::Connect {
+                    url: redact(url),
+                    reason: "unsupported scheme; use postgres://… or sqlite:…".into(),
+                });
+            }
+            None => {
+                std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+                    path: data_dir.to_owned(),
+                    source,
+                })?;
+                let file = data_dir.join("jtp.db");
+                check_writable(data_dir)?;
+                let options = SqliteConnectOptions::new().filename(&file);
+                Self::connect_sqlite(options, &file.display().to_string()).await?
+            }
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn connect_sqlite(
+        options: SqliteConnectOptions,
+        label: &str,
+    ) -> Result<Self, StoreError> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            // Another jtp process may hold the write lock for a moment; wait, don't fail.
+            .busy_timeout(Duration::from_secs(15));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(20))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Connect {
+                url: label.to_owned(),
+                reason: e.to_string(),
+            })?;
+        Ok(Self {
+            pool: Pool::Sqlite(pool),
+        })
+    }
+
+    async fn connect_postgres(url: &str) -> Result<Self, StoreError> {
+        let connect_error = |reason: String| StoreError::Connect {
+            url: redact(url),
+            reason,
+        };
+        let options = PgConnectOptions::from_str(url).map_err(|e| connect_error(e.to_string()))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| connect_error(e.to_string()))?;
+        Ok(Self {
+            pool: Pool::Postgres(pool),
+        })
+    }
+
+    /// Apply the embedded migrations of this backend's dialect. Safe to run concurrently
+    /// from several processes (sqlx takes a lock).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.pool {
+            Pool::Sqlite(pool) => migrator(SQLITE_MIGRATIONS).run(pool).await?,
+            Pool::Postgres(pool) => migrator(POSTGRES_MIGRATIONS).run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Which database this store uses.
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Close every connection, waiting for queries in flight.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// (version, description, SQL) of each migration, embedded in the binary.
+type EmbeddedMigration = (i64, &'static str, &'static str);
+
+const SQLITE_MIGRATIONS: &[EmbeddedMigration] = &[(
+    1,
+    "init",
+    include_str!("../../../migrations/sqlite/0001_init.sql"),
+)];
+const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[(
+    1,
+    "init",
+    include_str!("../../../migrations/postgres/0001_init.sql"),
+)];
+
+fn migrator(migrations: &[EmbeddedMigration]) -> Migrator {
+    Migrator::with_migrations(
+        migrations
+            .iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(
+                    version,
+                    description.into(),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+fn check_writable(dir: &Path) -> Result<(), StoreError> {
+    let probe = dir.join(".jtp-write-check");
+    std::fs::write(&probe, b"ok")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|source| StoreError::DataDir {
+            path: dir.to_owned(),
+            source,
+        })
+}
+
+/// A database URL safe to print: the password, if any, replaced by `***`.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redact_hides_only_the_password() {
+        assert_eq!(
+            redact("postgres://jtp:s3cret@db.example:5432/jtp"),
+            "postgres://jtp:***@db.example:5432/jtp"
+        );
+        assert_eq!(redact("postgres://jtp@db/jtp"), "postgres://jtp@db/jtp");
+        assert_eq!(redact("postgres://db/jtp"), "postgres://db/jtp");
+    }
+}

@@ -1,0 +1,205 @@
+//! The outbox: the one path every outbound message takes. Rows are claimed with a lease so
+//! that, across processes, each is delivered by one sender; a row whose sender died is
+//! claimed again once its lease runs out.
+
+use super::{Store, StoreError, now, on_pool};
+use crate::message::{ChatRef, Outbound, Platform};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use std::time::Duration;
+
+/// One outbox row claimed for delivery by this process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedMessage {
+    pub id: i64,
+    pub chat: ChatRef,
+    pub message: Outbound,
+    /// How many delivery attempts have been made, this one included.
+    pub attempts: i64,
+}
+
+/// How many outbox rows are in each state (for operators and tests).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    pub pending: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+const CLAIM_COLUMNS: &str = "id, chat_ref, payload, attempts";
+
+macro_rules! claimed_from_row {
+    ($row:expr) => {{
+        let row = $row;
+        let chat: String = row.try_get("chat_ref")?;
+        let payload: String = row.try_get("payload")?;
+        ClaimedMessage {
+            id: row.try_get("id")?,
+            chat: serde_json::from_str(&chat)
+                .map_err(|e| StoreError::Corrupt(format!("outbox chat_ref: {e}")))?,
+            message: serde_json::from_str(&payload)
+                .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?,
+            attempts: row.try_get("attempts")?,
+        }
+    }};
+}
+
+fn lease_end(lease: Duration) -> DateTime<Utc> {
+    now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60))
+}
+
+impl Store {
+    /// Claim one specific pending row (a reply the caller just recorded) for `owner`.
+    /// `None` if another sender already has it or it was delivered.
+    pub async fn claim_outbox_row(
+        &self,
+        id: i64,
+        owner: &str,
+        lease: Duration,
+    ) -> Result<Option<ClaimedMessage>, StoreError> {
+        let sql = format!(
+            "UPDATE outbox SET state = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
+             WHERE id = $3 AND state = 'pending' RETURNING {CLAIM_COLUMNS}"
+        );
+        on_pool!(self, pool => {
+            match sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(owner)
+                .bind(lease_end(lease))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+            {
+                Some(row) => Ok(Some(claimed_from_row!(&row))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Claim up to `limit` rows of one platform that are due: pending and past their retry
+    /// time, or left `sending` by a sender whose lease ran out. Oldest first.
+    pub async fn claim_due_outbox(
+        &self,
+        platform: Platform,
+        owner: &str,
+        lease: Duration,
+        limit: i64,
+    ) -> Result<Vec<ClaimedMessage>, StoreError> {
+        let at = now();
+        let due = "SELECT id FROM outbox WHERE platform = $3 AND \
+                   ((state = 'pending' AND next_attempt_at <= $4) OR (state = 'sending' AND lease_until < $4)) \
+                   ORDER BY id LIMIT $5";
+        let lock = match self.backend() {
+            super::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            super::Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE outbox SET state = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
+             WHERE id IN ({due}{lock}) RETURNING {CLAIM_COLUMNS}"
+        );
+        let mut claimed = on_pool!(self, pool => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(owner)
+                .bind(lease_end(lease))
+                .bind(platform.as_str())
+                .bind(at)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            let mut claimed = Vec::with_capacity(rows.len());
+            for row in &rows {
+                claimed.push(claimed_from_row!(row));
+            }
+            claimed
+        });
+        claimed.sort_by_key(|m| m.id);
+        Ok(claimed)
+    }
+
+    /// Record a delivery. Only the lease holder can; returns false if the lease was lost.
+    pub async fn mark_outbox_sent(
+        &self,
+        id: i64,
+        owner: &str,
+        platform_message_id: &str,
+    ) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            let done = sqlx::query(
+                "UPDATE outbox SET state = 'sent', sent_at = $1, platform_message_id = $2, \
+                 lease_owner = NULL, lease_until = NULL, last_error = NULL \
+                 WHERE id = $3 AND lease_owner = $4 AND state = 'sending'",
+            )
+            .bind(now())
+            .bind(platform_message_id)
+            .bind(id)
+            .bind(owner)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// Put a row back for another attempt after `delay`, keeping the error for operators.
+    pub async fn mark_outbox_retry(
+        &self,
+        id: i64,
+        owner: &str,
+        error: &str,
+        delay: Duration,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE outbox SET state = 'pending', next_attempt_at = $1, last_error = $2, \
+                 lease_owner = NULL, lease_until = NULL WHERE id = $3 AND lease_owner = $4",
+            )
+            .bind(lease_end(delay))
+            .bind(error)
+            .bind(id)
+            .bind(owner)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Give up on a row: it will not be tried again unless an operator retries it.
+    pub async fn mark_outbox_failed(
+        &self,
+        id: i64,
+        owner: &str,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE outbox SET state = 'failed', last_error = $1, lease_owner = NULL, lease_until = NULL \
+                 WHERE id = $2 AND lease_owner = $3",
+            )
+            .bind(error)
+            .bind(id)
+            .bind(owner)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Rows per state, over the whole outbox.
+    pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT state, COUNT(*) FROM outbox GROUP BY state")
+                .fetch_all(pool)
+                .await?
+        });
+        let mut counts = OutboxCounts::default();
+        for (state, n) in rows {
+            match state.as_str() {
+                "pending" => counts.pending = n,
+                "sending" => counts.sending = n,
+                "sent" => counts.sent = n,
+                "failed" => counts.failed = n,
+                other => return Err(StoreError::Corrupt(format!("outbox state {other:?}"))),
+            }
+        }
+        Ok(counts)
+    }
+}

@@ -1,0 +1,175 @@
+//! Users, their platform identities and the chats they talk in.
+
+use super::{Store, StoreError, in_tx, now, on_pool};
+use crate::message::ChatRef;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+/// A person, whichever platforms they use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub display_name: Option<String>,
+    /// IANA zone name, once the person told us or we inferred it.
+    pub timezone: Option<String>,
+    /// Free-form JSON preferences (quiet hours, nudge interval, …).
+    pub preferences: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A chat as stored, with the id other tables refer to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatRecord {
+    pub id: i64,
+    pub chat: ChatRef,
+}
+
+macro_rules! user_from_row {
+    ($row:expr) => {{
+        let row = $row;
+        User {
+            id: row.try_get("id")?,
+            display_name: row.try_get("display_name")?,
+            timezone: row.try_get("timezone")?,
+            preferences: row.try_get("preferences")?,
+            created_at: row.try_get("created_at")?,
+        }
+    }};
+}
+
+const SELECT_USER_BY_IDENTITY: &str = "SELECT u.id, u.display_name, u.timezone, u.preferences, u.created_at \
+     FROM identities i JOIN users u ON u.id = i.user_id \
+     WHERE i.platform = $1 AND i.platform_user_id = $2";
+
+impl Store {
+    /// The user behind a platform identity, created on first contact. Safe against two
+    /// processes seeing the same new person at once: the identity's primary key decides.
+    pub async fn resolve_user(
+        &self,
+        platform: &str,
+        platform_user_id: &str,
+        display_name: Option<&str>,
+    ) -> Result<User, StoreError> {
+        let existing = on_pool!(self, pool => {
+            match sqlx::query(SELECT_USER_BY_IDENTITY)
+                .bind(platform)
+                .bind(platform_user_id)
+                .fetch_optional(pool)
+                .await?
+            {
+                Some(row) => Some(user_from_row!(&row)),
+                None => None,
+            }
+        });
+        if let Some(user) = existing {
+            return Ok(user);
+        }
+        let at = now();
+        let user = in_tx!(self, tx => {
+            // Re-check inside the write transaction: another process may have won the race.
+            let found = sqlx::query(SELECT_USER_BY_IDENTITY)
+                .bind(platform)
+                .bind(platform_user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match found {
+                Some(row) => user_from_row!(&row),
+                None => {
+                    let row = sqlx::query(
+                        "INSERT INTO users (display_name, timezone, preferences, created_at) \
+                         VALUES ($1, NULL, '{}', $2) \
+                         RETURNING id, display_name, timezone, preferences, created_at",
+                    )
+                    .bind(display_name)
+                    .bind(at)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let user = user_from_row!(&row);
+                    sqlx::query(
+                        "INSERT INTO identities (platform, platform_user_id, user_id, created_at) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(platform)
+                    .bind(platform_user_id)
+                    .bind(user.id)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                    user
+                }
+            }
+        });
+        Ok(user)
+    }
+
+    /// One user by id.
+    pub async fn user(&self, user_id: i64) -> Result<Option<User>, StoreError> {
+        on_pool!(self, pool => {
+            match sqlx::query(
+                "SELECT id, display_name, timezone, preferences, created_at FROM users WHERE id = $1",
+            )
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?
+            {
+                Some(row) => Ok(Some(user_from_row!(&row))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Record the person's IANA zone (validated by the caller).
+    pub async fn set_timezone(&self, user_id: i64, timezone: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE users SET timezone = $1 WHERE id = $2")
+                .bind(timezone)
+                .bind(user_id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The stored id of a chat, created on first sight.
+    pub async fn upsert_chat(&self, chat: &ChatRef) -> Result<ChatRecord, StoreError> {
+        let thread = chat.thread_id.clone().unwrap_or_default();
+        let id: i64 = on_pool!(self, pool => {
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM chats WHERE platform = $1 AND platform_chat_id = $2 AND thread_id = $3",
+            )
+            .bind(chat.platform.as_str())
+            .bind(&chat.chat_id)
+            .bind(&thread)
+            .fetch_optional(pool)
+            .await?;
+            match found {
+                Some(id) => id,
+                None => {
+                    sqlx::query(
+                        "INSERT INTO chats (platform, platform_chat_id, thread_id, is_direct, created_at) \
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(chat.platform.as_str())
+                    .bind(&chat.chat_id)
+                    .bind(&thread)
+                    .bind(chat.is_direct)
+                    .bind(now())
+                    .execute(pool)
+                    .await?;
+                    sqlx::query_scalar(
+                        "SELECT id FROM chats WHERE platform = $1 AND platform_chat_id = $2 AND thread_id = $3",
+                    )
+                    .bind(chat.platform.as_str())
+                    .bind(&chat.chat_id)
+                    .bind(&thread)
+                    .fetch_one(pool)
+                    .await?
+                }
+            }
+        });
+        Ok(ChatRecord {
+            id,
+            chat: chat.clone(),
+        })
+    }
+}

@@ -1,0 +1,128 @@
+//! Slash commands: the exact, scriptable way to say things. Every chat platform offers the
+//! same list (Telegram registers it as the bot's menu).
+
+use super::rules::{fill_slots, status_word};
+use super::{Context, Intent, Slots, Understanding};
+
+/// Every command with the one-line description shown in help and platform menus.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("track", "Track an application: /track Company, Role[, URL]"),
+    ("status", "Change a status: /status Company|#id interview"),
+    (
+        "apps",
+        "List applications, optionally by status: /apps interview",
+    ),
+    (
+        "show",
+        "One application with its timeline: /show Company|#id",
+    ),
+    ("note", "Add a note: /note Company|#id text"),
+    ("timezone", "Set your timezone: /timezone Europe/Zurich"),
+    ("help", "What I can do"),
+];
+
+/// Parse a slash command; `None` if the text is not one.
+pub(crate) fn parse(text: &str, ctx: &Context<'_>) -> Option<Understanding> {
+    let body = text.strip_prefix('/')?;
+    let (name, args) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
+    // "/track@MyBot" in group chats.
+    let name = name.split('@').next().unwrap_or(name).to_ascii_lowercase();
+    let args = args.trim();
+    let lower_args = args.to_ascii_lowercase();
+    let mut slots = Slots::default();
+    let intent = match name.as_str() {
+        "track" | "add" => {
+            let mut parts = args
+                .split([',', '|'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty());
+            slots.company = parts.next().map(str::to_owned);
+            for part in parts {
+                if part.starts_with("http://") || part.starts_with("https://") {
+                    slots.url = Some(part.to_owned());
+                } else if slots.role.is_none() {
+                    slots.role = Some(part.to_owned());
+                }
+            }
+            Intent::TrackApplication
+        }
+        "status" | "move" | "mark" => {
+            let (target, status) = args.rsplit_once(char::is_whitespace).unwrap_or((args, ""));
+            slots.status = status_word(status);
+            let target = if slots.status.is_some() { target } else { args };
+            set_target(&mut slots, target);
+            Intent::UpdateApplication
+        }
+        "apps" | "applications" | "list" => {
+            slots.status = status_word(&lower_args);
+            Intent::ListApplications
+        }
+        "show" | "app" => {
+            set_target(&mut slots, args);
+            Intent::ShowApplication
+        }
+        "note" => {
+            let (target, note) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+            set_target(&mut slots, target);
+            slots.text = Some(note.trim().to_owned()).filter(|n| !n.is_empty());
+            Intent::AddNote
+        }
+        "timezone" | "tz" => {
+            return Some(command(
+                Intent::SetTimezone,
+                fill_slots(
+                    Intent::SetTimezone,
+                    &format!("timezone {args}"),
+                    &format!("timezone {lower_args}"),
+                    ctx,
+                ),
+            ));
+        }
+        "remind" => {
+            return Some(command(
+                Intent::SetReminder,
+                fill_slots(
+                    Intent::SetReminder,
+                    &format!("remind me {args}"),
+                    &format!("remind me {lower_args}"),
+                    ctx,
+                ),
+            ));
+        }
+        "reminders" => Intent::ListReminders,
+        "snooze" => {
+            return Some(command(
+                Intent::Snooze,
+                fill_slots(Intent::Snooze, args, &lower_args, ctx),
+            ));
+        }
+        "export" => Intent::ExportData,
+        "delete" | "forget" => Intent::DeleteData,
+        "help" | "start" | "commands" => Intent::Help,
+        _ => Intent::Unknown,
+    };
+    let mut understood = command(intent, slots);
+    if intent == Intent::Unknown {
+        understood.confidence = 0.3;
+    }
+    Some(understood)
+}
+
+fn command(intent: Intent, slots: Slots) -> Understanding {
+    Understanding {
+        intent,
+        slots,
+        confidence: 1.0,
+        rule: "command",
+    }
+}
+
+/// `#12` names an application by id; anything else is a company.
+fn set_target(slots: &mut Slots, target: &str) {
+    let target = target.trim();
+    match target.strip_prefix('#').and_then(|id| id.parse().ok()) {
+        Some(id) => slots.application_id = Some(id),
+        None if !target.is_empty() => slots.company = Some(target.to_owned()),
+        None => {}
+    }
+}

@@ -1,0 +1,152 @@
+//! Understanding: free text to an [`Intent`] with typed [`Slots`], without any LLM.
+//!
+//! Slash commands are parsed exactly; everything else goes through ordered rules over the
+//! lower-cased text (see `rules`), with time expressions resolved in the person's IANA zone
+//! (see `time`). The names of intents and slots are those of `shared/eval/CONTRACT.md`.
+
+mod commands;
+pub use commands::COMMANDS;
+mod company;
+mod lexicon;
+mod rules;
+pub mod time;
+
+pub use lexicon::city_timezone;
+pub use rules::{status_word, zone_of_place};
+
+use crate::tracker::Status;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+/// What the person wants done. Contract names, plus `show_application` (one application's
+/// timeline), `add_note`, and `unknown` when nothing fits well enough to act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    TrackApplication,
+    UpdateApplication,
+    ListApplications,
+    ShowApplication,
+    AddNote,
+    SearchJobs,
+    AnalyzeResume,
+    CoverLetter,
+    InterviewPrep,
+    CareerAdvice,
+    SetReminder,
+    ListReminders,
+    Snooze,
+    SetTimezone,
+    ExportData,
+    DeleteData,
+    Help,
+    Smalltalk,
+    Unknown,
+}
+
+impl Intent {
+    /// The contract name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Intent::TrackApplication => "track_application",
+            Intent::UpdateApplication => "update_application",
+            Intent::ListApplications => "list_applications",
+            Intent::ShowApplication => "show_application",
+            Intent::AddNote => "add_note",
+            Intent::SearchJobs => "search_jobs",
+            Intent::AnalyzeResume => "analyze_resume",
+            Intent::CoverLetter => "cover_letter",
+            Intent::InterviewPrep => "interview_prep",
+            Intent::CareerAdvice => "career_advice",
+            Intent::SetReminder => "set_reminder",
+            Intent::ListReminders => "list_reminders",
+            Intent::Snooze => "snooze",
+            Intent::SetTimezone => "set_timezone",
+            Intent::ExportData => "export_data",
+            Intent::DeleteData => "delete_data",
+            Intent::Help => "help",
+            Intent::Smalltalk => "smalltalk",
+            Intent::Unknown => "unknown",
+        }
+    }
+}
+
+/// An amount of money someone mentioned ("120k CHF", "$95,000").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Money {
+    pub amount: f64,
+    /// ISO 4217 code when a currency was said or implied by a symbol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+/// The typed slots of an intent; which ones apply depends on the intent (see the contract).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Slots {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Local date something happened (when applied).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// An instant, with the person's UTC offset at that instant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<DateTime<FixedOffset>>,
+    /// Seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// IANA zone name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote: Option<bool>,
+    /// What a reminder is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub money: Option<Money>,
+    /// An application referred to by number (`#12`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<i64>,
+}
+
+/// The reading of one message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Understanding {
+    pub intent: Intent,
+    pub slots: Slots,
+    /// 0..1; below [`CONFIDENT`] the dialogue asks instead of acting.
+    pub confidence: f32,
+    /// Which rule decided the intent, for `--explain` and logs.
+    pub rule: &'static str,
+}
+
+/// Confidence needed to act without asking.
+pub const CONFIDENT: f32 = 0.6;
+
+/// What understanding needs besides the text: the reference instant, the person's zone,
+/// and the companies they already track (so "stripe rejected me" finds Stripe even in
+/// lower case).
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub now: DateTime<Utc>,
+    pub tz: Tz,
+    pub companies: &'a [String],
+}
+
+/// Read one message. Pure, allocation-light and deterministic: same input, same output.
+pub fn understand(text: &str, ctx: &Context<'_>) -> Understanding {
+    let trimmed = text.trim();
+    if let Some(command) = commands::parse(trimmed, ctx) {
+        return command;
+    }
+    rules::classify(trimmed, ctx)
+}

@@ -1,0 +1,507 @@
+//! Time expressions in English, resolved to instants in the person's IANA zone.
+//!
+//! Rules (from the evaluation contract): a time of day already past today means tomorrow; a
+//! bare weekday means its next occurrence; "next <weekday>" is that weekday in the next
+//! calendar week (weeks start on Monday); a day of the month alone means its next occurrence;
+//! "in N days/weeks" keeps the current wall-clock time; a date without a time means 09:00;
+//! morning 09:00, afternoon 15:00, evening 19:00, tonight 20:00. With [`Bias::Past`] (for
+//! "I applied last Friday", "applied on Nov 20") dates without a year or week resolve
+//! backwards instead.
+//!
+//! DST: a wall time that does not exist (the spring-forward gap) is moved forward by the
+//! length of the gap (02:30 becomes 03:30); a wall time that exists twice (the autumn
+//! overlap) means the first of the two instants. See [`resolve_local`].
+
+use super::lexicon::{MONTHS, WEEKDAYS, number_word};
+use chrono::{
+    DateTime, Datelike, Days, Duration, FixedOffset, LocalResult, Months, NaiveDate, NaiveDateTime,
+    NaiveTime, Offset, TimeZone, Utc, Weekday,
+};
+use chrono_tz::Tz;
+use regex::Regex;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// Which way an expression without a year or week points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bias {
+    /// Reminders, interviews: the next occurrence.
+    Future,
+    /// Things that happened: the last occurrence.
+    Past,
+}
+
+/// A resolved time expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The local date.
+    pub date: NaiveDate,
+    /// The instant, with the zone's offset at that instant. A date said without a time gets
+    /// the default time of day (09:00).
+    pub instant: DateTime<FixedOffset>,
+    /// Whether a time of day (or part of the day) was said, not defaulted.
+    pub has_time: bool,
+    /// Byte ranges of the text that made up the expression, to cut out of other slots.
+    pub spans: Vec<Range<usize>>,
+}
+
+/// The default time of day for a date said without one.
+pub const DEFAULT_TIME: NaiveTime = hm(9, 0);
+
+const fn hm(hour: u32, minute: u32) -> NaiveTime {
+    match NaiveTime::from_hms_opt(hour, minute, 0) {
+        Some(t) => t,
+        None => panic!("constant time of day out of range"),
+    }
+}
+
+/// The instant a wall time in `tz` means, by the documented DST rule: in a gap, shift
+/// forward by the gap's length; in an overlap, take the earlier instant.
+pub fn resolve_local(tz: Tz, local: NaiveDateTime) -> DateTime<Tz> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => t,
+        LocalResult::Ambiguous(earlier, _) => earlier,
+        LocalResult::None => {
+            // Read the wall time with the offset in force just before the gap; that instant
+            // lies after the gap and shows as the wall time moved forward by the gap.
+            let before = local - Duration::hours(6);
+            let offset = match tz.from_local_datetime(&before) {
+                LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.offset().fix(),
+                LocalResult::None => tz.offset_from_utc_datetime(&local).fix(),
+            };
+            let utc = local - Duration::seconds(i64::from(offset.local_minus_utc()));
+            tz.from_utc_datetime(&utc)
+        }
+    }
+}
+
+macro_rules! regex {
+    ($name:ident, $re:expr) => {
+        static $name: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new($re).expect("time expression regex is valid"));
+    };
+}
+
+const NUM: &str = r"(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|ninety|a couple of|a few|half an?)";
+
+regex!(
+    RELATIVE,
+    &format!(r"\b(?:in|within)\s+{NUM}\s*(minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\b")
+);
+regex!(AGO, &format!(r"\b{NUM}\s*(days?|weeks?|months?)\s+ago\b"));
+regex!(
+    DAY_WORD,
+    r"\b(today|tonight|tomorrow|tmrw|tmr|yesterday|day after tomorrow|day before yesterday)\b"
+);
+regex!(
+    WEEKDAY,
+    r"\b(?:(this|next|last|coming|past|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thur?s?|fri)\b\.?"
+);
+regex!(WEEK_WORD, r"\b(next|this|last) (week|month)\b");
+regex!(
+    MONTH_DAY,
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?"
+);
+regex!(
+    DAY_MONTH,
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?(?:,?\s+(\d{4})\b)?"
+);
+regex!(ISO_DATE, r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b");
+regex!(
+    NUMERIC_DATE,
+    r"\b(\d{1,2})([/.])(\d{1,2})(?:[/.](\d{4}|\d{2}))?\b"
+);
+regex!(ORDINAL_DAY, r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b");
+regex!(
+    CLOCK_AMPM,
+    r"\b(?:at\s+|@\s*)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)"
+);
+regex!(
+    CLOCK_24H,
+    r"\b(?:at\s+|@\s*)?(\d{1,2}):(\d{2})\b(?:\s*h\b)?"
+);
+regex!(
+    CLOCK_BARE,
+    r"\b(?:at|@|around|by)\s+(\d{1,2})(?:\s*(?:h|o'clock)\b)?"
+);
+regex!(
+    DAY_PART,
+    r"\b(?:(this|tomorrow|in the)\s+)?(morning|afternoon|evening|noon|midday|midnight|tonight|end of (?:the )?day|eod|lunchtime|lunch)\b"
+);
+
+/// Find and resolve the first time expression in `text` (ASCII-lowercased by the caller or
+/// not; matching ignores ASCII case). `now` is the reference instant.
+pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolved> {
+    let lower = text.to_ascii_lowercase();
+    let text = lower.as_str();
+    let local_now = now.with_timezone(&tz);
+    let today = local_now.date_naive();
+    let mut spans = Vec::new();
+
+    // "in 90 minutes", "in 7 days" (keeps the wall-clock time unless one is said).
+    if let Some(c) = RELATIVE.captures(text) {
+        let whole = c.get(0).expect("group 0 always exists");
+        let n = amount(&c[1]);
+        let unit = &c[2];
+        spans.push(whole.range());
+        let time = find_clock(text, &mut spans);
+        let instant = if unit.starts_with("min") || unit.starts_with('h') {
+            let minutes = if unit.starts_with('h') { n * 60.0 } else { n };
+            local_now + Duration::seconds((minutes * 60.0).round() as i64)
+        } else {
+            let date = add_calendar(today, unit, n as i64)?;
+            let wall = time.unwrap_or(local_now.time());
+            resolve_local(tz, date.and_time(wall))
+        };
+        return Some(Resolved {
+            date: instant.date_naive(),
+            instant: instant.fixed_offset(),
+            has_time: true,
+            spans,
+        });
+    }
+
+    let date = find_date(text, today, bias, month_first(tz), &mut spans);
+    let part = find_day_part(text, &mut spans);
+    let clock = find_clock(text, &mut spans);
+    let time = clock.or(part.map(|(t, _)| t));
+    let date = match (date, part) {
+        (Some(d), _) => Some(d),
+        // "tonight", "this evening": today.
+        (None, Some((_, true))) => Some(today),
+        (None, _) => None,
+    };
+
+    let (date, time) = match (date, time) {
+        (Some(date), time) => (date, time),
+        (None, Some(time)) => {
+            // A time alone: today, or tomorrow when already past (for future references).
+            let candidate = resolve_local(tz, today.and_time(time));
+            let date = if bias == Bias::Future && candidate <= local_now {
+                today.succ_opt()?
+            } else {
+                today
+            };
+            (date, Some(time))
+        }
+        (None, None) => return None,
+    };
+    let instant = resolve_local(tz, date.and_time(time.unwrap_or(DEFAULT_TIME)));
+    spans.sort_by_key(|r| r.start);
+    Some(Resolved {
+        date,
+        instant: instant.fixed_offset(),
+        has_time: time.is_some(),
+        spans,
+    })
+}
+
+/// A duration said on its own ("2 hours", "for a day", "3 days"), in seconds.
+pub fn find_duration(text: &str) -> Option<(i64, Range<usize>)> {
+    regex!(
+        DURATION,
+        &format!(r"\b(?:for\s+)?{NUM}\s*(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)\b")
+    );
+    let lower = text.to_ascii_lowercase();
+    let c = DURATION.captures(&lower)?;
+    let n = amount(&c[1]);
+    let unit = &c[2];
+    let seconds_per = match unit.chars().next()? {
+        'm' => 60.0,
+        'h' => 3600.0,
+        'd' => 86_400.0,
+        'w' => 604_800.0,
+        _ => return None,
+    };
+    let whole = c.get(0).expect("group 0 always exists");
+    Some(((n * seconds_per).round() as i64, whole.range()))
+}
+
+fn amount(word: &str) -> f64 {
+    word.parse::<f64>()
+        .ok()
+        .or_else(|| number_word(word))
+        .unwrap_or(1.0)
+}
+
+fn add_calendar(date: NaiveDate, unit: &str, n: i64) -> Option<NaiveDate> {
+    let n_u32 = u32::try_from(n).ok()?;
+    if unit.starts_with('d') {
+        date.checked_add_days(Days::new(n_u32.into()))
+    } else if unit.starts_with('w') {
+        date.checked_add_days(Days::new(u64::from(n_u32) * 7))
+    } else {
+        date.checked_add_months(Months::new(n_u32))
+    }
+}
+
+fn sub_calendar(date: NaiveDate, unit: &str, n: i64) -> Option<NaiveDate> {
+    let n_u32 = u32::try_from(n).ok()?;
+    if unit.starts_with('d') {
+        date.checked_sub_days(Days::new(n_u32.into()))
+    } else if unit.starts_with('w') {
+        date.checked_sub_days(Days::new(u64::from(n_u32) * 7))
+    } else {
+        date.checked_sub_months(Months::new(n_u32))
+    }
+}
+
+fn find_date(
+    text: &str,
+    today: NaiveDate,
+    bias: Bias,
+    month_first: bool,
+    spans: &mut Vec<Range<usize>>,
+) -> Option<NaiveDate> {
+    if let Some(c) = AGO.captures(text) {
+        spans.push(c.get(0).expect("group 0").range());
+        return sub_calendar(today, &c[2], amount(&c[1]) as i64);
+    }
+    if let Some(c) = DAY_WORD.captures(text) {
+        spans.push(c.get(0).expect("group 0").range());
+        return match &c[1] {
+            "today" | "tonight" => Some(today),
+            "tomorrow" | "tmrw" | "tmr" => today.succ_opt(),
+            "yesterday" => today.pred_opt(),
+            "day after tomorrow" => today.checked_add_days(Days::new(2)),
+            _ => today.checked_sub_days(Days::new(2)),
+        };
+    }
+    if let Some(c) = ISO_DATE.captures(text) {
+        let (y, m, d) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+        if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
+            spans.push(c.get(0).expect("group 0").range());
+            return Some(date);
+        }
+    }
+    for re in [&*MONTH_DAY, &*DAY_MONTH] {
+        if let Some(c) = re.captures(text) {
+            let (month_word, day) = if c[1].as_bytes()[0].is_ascii_digit() {
+                (&c[2], &c[1])
+            } else {
+                (&c[1], &c[2])
+            };
+            let month = month_number(month_word)?;
+            let day: u32 = day.parse().ok()?;
+            let year = c.get(3).and_then(|y| y.as_str().parse::<i32>().ok());
+            if let Some(date) = month_day(today, month, day, year, bias) {
+                spans.push(c.get(0).expect("group 0").range());
+                return Some(date);
+            }
+        }
+    }
+    if let Some(c) = WEEKDAY.captures(text) {
+        let weekday = weekday_of(&c[2])?;
+        let qualifier = c.get(1).map(|m| m.as_str());
+        spans.push(c.get(0).expect("group 0").range());
+        return Some(weekday_date(today, weekday, qualifier, bias));
+    }
+    if let Some(c) = WEEK_WORD.captures(text) {
+        spans.push(c.get(0).expect("group 0").range());
+        let unit = &c[2];
+        return match &c[1] {
+            "next" => add_calendar(today, unit, 1),
+            "last" => sub_calendar(today, unit, 1),
+            _ => Some(today),
+        };
+    }
+    if let Some(c) = NUMERIC_DATE.captures(text) {
+        let (a, b): (u32, u32) = (c[1].parse().ok()?, c[3].parse().ok()?);
+        let year = c.get(4).and_then(|y| {
+            let y: i32 = y.as_str().parse().ok()?;
+            Some(if y < 100 { 2000 + y } else { y })
+        });
+        // "11/20" in the US, "20/11" or "20.11." elsewhere; an impossible reading loses.
+        let us_order = &c[2] == "/" && (b > 12 || a <= 12 && month_first);
+        let (month, day) = if us_order { (a, b) } else { (b, a) };
+        if let Some(date) = month_day(today, month, day, year, bias) {
+            spans.push(c.get(0).expect("group 0").range());
+            return Some(date);
+        }
+    }
+    if let Some(c) = ORDINAL_DAY.captures(text) {
+        let day: u32 = c[1].parse().ok()?;
+        let this_month = today.with_day(day);
+        let date = match (bias, this_month) {
+            (Bias::Future, Some(d)) if d >= today => Some(d),
+            (Bias::Past, Some(d)) if d <= today => Some(d),
+            (Bias::Future, _) => next_month_day(today, day, 1),
+            (Bias::Past, _) => next_month_day(today, day, -1),
+        };
+        if date.is_some() {
+            spans.push(c.get(0).expect("group 0").range());
+        }
+        return date;
+    }
+    None
+}
+
+fn next_month_day(today: NaiveDate, day: u32, step: i32) -> Option<NaiveDate> {
+    let mut cursor = today.with_day(1)?;
+    for _ in 0..12 {
+        cursor = if step > 0 {
+            cursor.checked_add_months(Months::new(1))?
+        } else {
+            cursor.checked_sub_months(Months::new(1))?
+        };
+        if let Some(d) = cursor.with_day(day) {
+            return Some(d);
+        }
+    }
+    None
+}
+
+fn month_day(
+    today: NaiveDate,
+    month: u32,
+    day: u32,
+    year: Option<i32>,
+    bias: Bias,
+) -> Option<NaiveDate> {
+    if let Some(year) = year {
+        return NaiveDate::from_ymd_opt(year, month, day);
+    }
+    let this_year = NaiveDate::from_ymd_opt(today.year(), month, day);
+    match bias {
+        Bias::Future => match this_year {
+            Some(d) if d >= today => Some(d),
+            _ => NaiveDate::from_ymd_opt(today.year() + 1, month, day),
+        },
+        Bias::Past => match this_year {
+            Some(d) if d <= today => Some(d),
+            _ => NaiveDate::from_ymd_opt(today.year() - 1, month, day),
+        },
+    }
+}
+
+fn weekday_date(
+    today: NaiveDate,
+    weekday: Weekday,
+    qualifier: Option<&str>,
+    bias: Bias,
+) -> NaiveDate {
+    let today_idx = i64::from(today.weekday().num_days_from_monday());
+    let target_idx = i64::from(weekday.num_days_from_monday());
+    let monday = today - Duration::days(today_idx);
+    match qualifier {
+        Some("next") => monday + Duration::days(7 + target_idx),
+        Some("this") => monday + Duration::days(target_idx),
+        Some("last") | Some("past") => {
+            let back = (today_idx - target_idx).rem_euclid(7);
+            today - Duration::days(if back == 0 { 7 } else { back })
+        }
+        _ => match bias {
+            Bias::Future => {
+                let ahead = (target_idx - today_idx).rem_euclid(7);
+                today + Duration::days(if ahead == 0 { 7 } else { ahead })
+            }
+            Bias::Past => {
+                let back = (today_idx - target_idx).rem_euclid(7);
+                today - Duration::days(back)
+            }
+        },
+    }
+}
+
+fn month_number(word: &str) -> Option<u32> {
+    let prefix = &word[..word.len().min(3)];
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(prefix))
+        .map(|i| i as u32 + 1)
+}
+
+fn weekday_of(word: &str) -> Option<Weekday> {
+    let prefix = &word[..word.len().min(3)];
+    WEEKDAYS
+        .iter()
+        .position(|d| d.starts_with(prefix))
+        .and_then(|i| Weekday::try_from(i as u8).ok())
+}
+
+/// "morning" → 09:00 etc.; the flag says whether the word itself names today ("tonight").
+fn find_day_part(text: &str, spans: &mut Vec<Range<usize>>) -> Option<(NaiveTime, bool)> {
+    let c = DAY_PART.captures(text)?;
+    let whole = c.get(0).expect("group 0");
+    if overlaps(spans, &whole.range()) {
+        return None;
+    }
+    let today_word = matches!(c.get(1).map(|m| m.as_str()), Some("this")) || &c[2] == "tonight";
+    let time = match &c[2] {
+        "morning" => hm(9, 0),
+        "afternoon" => hm(15, 0),
+        "evening" => hm(19, 0),
+        "tonight" => hm(20, 0),
+        "noon" | "midday" | "lunchtime" | "lunch" => hm(12, 0),
+        "midnight" => hm(0, 0),
+        _ => hm(17, 0),
+    };
+    spans.push(whole.range());
+    Some((time, today_word))
+}
+
+fn find_clock(text: &str, spans: &mut Vec<Range<usize>>) -> Option<NaiveTime> {
+    for c in CLOCK_AMPM.captures_iter(text) {
+        let whole = c.get(0).expect("group 0");
+        if overlaps(spans, &whole.range()) {
+            continue;
+        }
+        let hour: u32 = c[1].parse().ok()?;
+        let minute: u32 = c.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
+        if !(1..=12).contains(&hour) {
+            continue;
+        }
+        let pm = c[3].starts_with('p');
+        let hour24 = match (hour, pm) {
+            (12, false) => 0,
+            (12, true) => 12,
+            (h, true) => h + 12,
+            (h, false) => h,
+        };
+        if let Some(t) = NaiveTime::from_hms_opt(hour24, minute, 0) {
+            spans.push(whole.range());
+            return Some(t);
+        }
+    }
+    for c in CLOCK_24H.captures_iter(text) {
+        let whole = c.get(0).expect("group 0");
+        if overlaps(spans, &whole.range()) {
+            continue;
+        }
+        let (hour, minute): (u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?);
+        if let Some(t) = NaiveTime::from_hms_opt(hour, minute, 0) {
+            spans.push(whole.range());
+            return Some(t);
+        }
+    }
+    for c in CLOCK_BARE.captures_iter(text) {
+        let whole = c.get(0).expect("group 0");
+        // "at 10:30" and "at 10am" were handled above; "at 10 people" is not a time.
+        let rest = &text[whole.end()..];
+        if overlaps(spans, &whole.range())
+            || rest.starts_with(':')
+            || rest.starts_with(|c: char| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let hour: u32 = c[1].parse().ok()?;
+        if let Some(t) = NaiveTime::from_hms_opt(hour, 0, 0) {
+            spans.push(whole.range());
+            return Some(t);
+        }
+    }
+    None
+}
+
+fn overlaps(spans: &[Range<usize>], range: &Range<usize>) -> bool {
+    spans
+        .iter()
+        .any(|s| s.start < range.end && range.start < s.end)
+}
+
+/// Whether slashed dates are read month-first in `tz`: the US and its neighbours write
+/// "11/20"; most of the world writes "20/11".
+fn month_first(tz: Tz) -> bool {
+    let name = tz.name();
+    name.starts_with("America/") || name.starts_with("US/") || name == "Pacific/Honolulu"
+}

@@ -1,0 +1,81 @@
+//! Configuration: built-in defaults, then `jtp.toml` (or `--config FILE`), then environment
+//! variables (`JTP_*`, `JTP_SECTION__KEY` for nested keys, and `DATABASE_URL`), then flags.
+//! figment does the layering; it is maintained, small, and reports which source a bad value
+//! came from.
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Everything `jtp` can be configured with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where the SQLite database and console history live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL, or `sqlite:…`; unset means `data_dir/jtp.db`.
+    pub database_url: Option<String>,
+    /// IANA zone for people who have not told us theirs; unset means ask them.
+    pub timezone: Option<String>,
+    /// Longest message read, in characters.
+    pub max_message_chars: usize,
+    /// Log filter (tracing's env-filter syntax), e.g. `info` or `bot_core=debug`.
+    pub log: String,
+    pub console: ConsoleConfig,
+}
+
+/// The terminal chat's settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsoleConfig {
+    /// The identity of the person at the terminal; defaults to the OS user name.
+    pub user: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            timezone: None,
+            max_message_chars: 4000,
+            log: "warn".to_owned(),
+            console: ConsoleConfig::default(),
+        }
+    }
+}
+
+/// The default config file, read when present.
+const DEFAULT_FILE: &str = "jtp.toml";
+
+impl Config {
+    /// Load the layered configuration. A file named with `--config` must exist.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => {
+                if !path.is_file() {
+                    bail!("config file {} does not exist", path.display());
+                }
+                figment = figment.merge(Toml::file_exact(path));
+            }
+            None if Path::new(DEFAULT_FILE).is_file() => {
+                figment = figment.merge(Toml::file_exact(DEFAULT_FILE));
+            }
+            None => {}
+        }
+        let config: Config = figment
+            .merge(Env::prefixed("JTP_").ignore(&["config"]).split("__"))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .extract()
+            .context("invalid configuration")?;
+        if let Some(zone) = &config.timezone {
+            zone.parse::<chrono_tz::Tz>().map_err(|_| {
+                anyhow::anyhow!("timezone {zone:?} is not an IANA zone name (e.g. Europe/Zurich)")
+            })?;
+        }
+        Ok(config)
+    }
+}

@@ -1,0 +1,169 @@
+//! `jtp`: the JobTrackerPro binary. Command line, configuration and wiring only; everything
+//! the bot does lives in bot-core and the adapters.
+
+mod config;
+mod understand_cmd;
+
+use anyhow::Context;
+use bot_core::{Core, CoreConfig, Store};
+use clap::{Parser, Subcommand};
+use config::Config;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// JobTrackerPro: a self-hostable career assistant. Tell it about your job applications in
+/// plain words; it keeps them, with their timeline, in SQLite (or PostgreSQL).
+#[derive(Debug, Parser)]
+#[command(name = "jtp", version, about, long_about = None)]
+struct Cli {
+    /// Configuration file (TOML). Default: ./jtp.toml when it exists.
+    #[arg(long, global = true, env = "JTP_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Directory for the SQLite database and history. Default: ./data
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database to use instead of SQLite in the data directory (postgres://… or sqlite:…).
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Chat with the bot in this terminal. When stdin is not a terminal, reads one message
+    /// per line and prints the replies (for scripts and tests).
+    Chat {
+        /// Who is chatting (default: the configured console user, else your OS user name).
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Show how messages are understood: intent, slots and resolved times, as JSON.
+    Understand {
+        /// Read JSONL ({"text", "now", "tz", …} per line) from stdin, write one result per line.
+        #[arg(long)]
+        jsonl: bool,
+        /// Also show which rule decided.
+        #[arg(long)]
+        explain: bool,
+        /// The person's IANA timezone (one-message mode).
+        #[arg(long, default_value = "UTC")]
+        tz: String,
+        /// Reference instant, RFC 3339 (one-message mode; default: now).
+        #[arg(long)]
+        now: Option<String>,
+        /// The message (one-message mode).
+        text: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("jtp: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Understand {
+        jsonl,
+        explain,
+        tz,
+        now,
+        text,
+    } = &cli.command
+    {
+        return understand(*jsonl, *explain, tz, now.as_deref(), text.as_deref());
+    }
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(dir) = cli.data_dir {
+        config.data_dir = dir;
+    }
+    if let Some(url) = cli.database_url {
+        config.database_url = Some(url);
+    }
+    init_logging(&config.log);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let store = Store::open(config.database_url.as_deref(), &config.data_dir).await?;
+        let result = match cli.command {
+            Command::Migrate => {
+                println!("Database is up to date ({:?}).", store.backend());
+                Ok(())
+            }
+            Command::Chat { user } => chat(&store, &config, user).await,
+            Command::Understand { .. } => unreachable_understand(),
+        };
+        store.close().await;
+        result
+    })
+}
+
+async fn chat(store: &Store, config: &Config, user: Option<String>) -> anyhow::Result<()> {
+    let core = Core::new(
+        store.clone(),
+        CoreConfig {
+            default_timezone: config.timezone.as_deref().and_then(|z| z.parse().ok()),
+            max_message_chars: config.max_message_chars,
+        },
+    );
+    let user = user
+        .or_else(|| config.console.user.clone())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "local".to_owned());
+    let interactive = std::io::stdin().is_terminal();
+    let options = jtp_console::ConsoleOptions {
+        user,
+        interactive,
+        history_file: Some(config.data_dir.join("console_history.txt")),
+    };
+    jtp_console::run(core, options).await?;
+    Ok(())
+}
+
+fn understand(
+    jsonl: bool,
+    explain: bool,
+    tz: &str,
+    now: Option<&str>,
+    text: Option<&str>,
+) -> anyhow::Result<()> {
+    if jsonl {
+        return understand_cmd::jsonl(explain);
+    }
+    let Some(text) = text else {
+        anyhow::bail!("give a message to understand, or --jsonl to read JSONL from stdin");
+    };
+    let tz = understand_cmd::parse_tz(tz)?;
+    let now = match now {
+        Some(now) => understand_cmd::parse_now(now)?,
+        None => chrono::Utc::now(),
+    };
+    let value = understand_cmd::one(text, now, tz, explain);
+    println!("{}", serde_json::to_string_pretty(&value)?);
+    Ok(())
+}
+
+/// `understand` returns before the runtime starts; this arm only satisfies the match.
+fn unreachable_understand() -> anyhow::Result<()> {
+    anyhow::bail!("internal: understand is handled before the database is opened")
+}
+
+fn init_logging(filter: &str) {
+    let filter = std::env::var("JTP_LOG").unwrap_or_else(|_| filter.to_owned());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
