@@ -222,10 +222,10 @@ fn read_interactive(
             Err(err) => return Err(err.into()),
         }
     }
-    if let Some(history) = &options.history_file {
-        if let Err(err) = editor.save_history(history) {
-            tracing::warn!(error = %err, "could not save console history");
-        }
+    if let Some(history) = &options.history_file
+        && let Err(err) = editor.save_history(history)
+    {
+        tracing::warn!(error = %err, "could not save console history");
     }
     Ok(())
 }

@@ -49,16 +49,15 @@ impl Tracker {
             .iter()
             .filter(|app| company_key(&app.company) == key)
             .collect();
-        if !allow_duplicate {
-            if let Some(dup) = same_company
+        if !allow_duplicate
+            && let Some(dup) = same_company
                 .iter()
                 .rev()
                 .find(|app| roles_similar(&app.role, &new.role))
-            {
-                return Ok(TrackOutcome::PossibleDuplicate {
-                    existing: (*dup).clone(),
-                });
-            }
+        {
+            return Ok(TrackOutcome::PossibleDuplicate {
+                existing: (*dup).clone(),
+            });
         }
         // "apple" typed after "Apple" was tracked: keep the spelling already on file.
         let mut new = new.clone();

@@ -390,42 +390,44 @@ fn company_and_role(
     let mut i = 0;
     while i < ws.len() {
         let w = &ws[i];
-        if company.is_none() && w.is_any(company_preps) {
-            if let Some((name, next)) = company_after(text, &ws, i + 1) {
-                if ws.get(next).is_some_and(|n| n.is_any(ROLE_NOUNS)) {
-                    role.get_or_insert(name);
-                    i = next + 1;
-                    continue;
-                }
-                company = Some(name);
-                if role.is_none() {
-                    if let Some((r, after)) = role_after_break(text, &ws, next) {
-                        role = Some(r);
-                        i = after;
-                        continue;
-                    }
-                }
-                i = next;
+        if company.is_none()
+            && w.is_any(company_preps)
+            && let Some((name, next)) = company_after(text, &ws, i + 1)
+        {
+            if ws.get(next).is_some_and(|n| n.is_any(ROLE_NOUNS)) {
+                role.get_or_insert(name);
+                i = next + 1;
                 continue;
             }
-        }
-        if role.is_none() && w.is_any(role_preps) {
-            if let Some((r, next)) = role_at(text, &ws, i + 1) {
+            company = Some(name);
+            if role.is_none()
+                && let Some((r, after)) = role_after_break(text, &ws, next)
+            {
                 role = Some(r);
-                i = next;
+                i = after;
                 continue;
             }
+            i = next;
+            continue;
+        }
+        if role.is_none()
+            && w.is_any(role_preps)
+            && let Some((r, next)) = role_at(text, &ws, i + 1)
+        {
+            role = Some(r);
+            i = next;
+            continue;
         }
         i += 1;
     }
     if company.is_none() {
         // "log an application: Airbnb, data analyst, applied on Nov 20"
-        if let Some(start) = ws.iter().position(|w| w.breaks_before) {
-            if let Some((name, next)) = company_after(text, &ws, start) {
-                company = Some(name);
-                if role.is_none() {
-                    role = role_after_break(text, &ws, next).map(|(r, _)| r);
-                }
+        if let Some(start) = ws.iter().position(|w| w.breaks_before)
+            && let Some((name, next)) = company_after(text, &ws, start)
+        {
+            company = Some(name);
+            if role.is_none() {
+                role = role_after_break(text, &ws, next).map(|(r, _)| r);
             }
         }
     }
@@ -463,14 +465,14 @@ fn update_company(masked: &str, ctx: &Context<'_>) -> Option<String> {
     let ws = words(masked);
     let capitalised = capitalised_name(masked, &ws);
     for (i, w) in ws.iter().enumerate() {
-        if w.is_any(&["from", "with", "at", "by"]) {
-            if let Some((name, _)) = company_after(masked, &ws, i + 1) {
-                let all_lower = !name.chars().any(char::is_uppercase);
-                if all_lower && capitalised.is_some() {
-                    break;
-                }
-                return Some(name);
+        if w.is_any(&["from", "with", "at", "by"])
+            && let Some((name, _)) = company_after(masked, &ws, i + 1)
+        {
+            let all_lower = !name.chars().any(char::is_uppercase);
+            if all_lower && capitalised.is_some() {
+                break;
             }
+            return Some(name);
         }
     }
     capitalised
@@ -514,10 +516,10 @@ fn known_company(text: &str, ctx: &Context<'_>) -> Option<String> {
 }
 
 fn status_of(lower: &str) -> Option<Status> {
-    if let Some(c) = MARK_AS.captures(lower) {
-        if let Some(status) = status_word(&c[2]) {
-            return Some(status);
-        }
+    if let Some(c) = MARK_AS.captures(lower)
+        && let Some(status) = status_word(&c[2])
+    {
+        return Some(status);
     }
     STATUS_CUES
         .iter()
@@ -681,10 +683,10 @@ pub fn zone_of_place(place: &str) -> Option<chrono_tz::Tz> {
 }
 
 fn timezone_of(lower: &str) -> Option<chrono_tz::Tz> {
-    if let Some(c) = TIMEZONE_TARGET.captures(lower) {
-        if let Some(tz) = zone_of_place(&c[1]) {
-            return Some(tz);
-        }
+    if let Some(c) = TIMEZONE_TARGET.captures(lower)
+        && let Some(tz) = zone_of_place(&c[1])
+    {
+        return Some(tz);
     }
     if let Some(c) = LIVE_IN.captures(lower) {
         return zone_of_place(&c[1]);

@@ -1,0 +1,370 @@
+//! The store and the tracker service, on SQLite and PostgreSQL alike.
+
+mod support;
+
+use bot_core::message::{ChatRef, Outbound, Platform};
+use bot_core::store::{EventKind, NewApplication, Store};
+use bot_core::tracker::{Status, TrackOutcome, Tracker};
+use chrono::{NaiveDate, TimeZone, Utc};
+use std::time::Duration;
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, d).expect("valid date")
+}
+
+fn new_app(company: &str, role: &str) -> NewApplication {
+    NewApplication {
+        company: company.into(),
+        role: role.into(),
+        ..NewApplication::default()
+    }
+}
+
+fn console_chat(id: &str) -> ChatRef {
+    ChatRef {
+        platform: Platform::Console,
+        chat_id: id.into(),
+        thread_id: None,
+        is_direct: true,
+    }
+}
+
+async fn track_update_list_and_timeline(store: Store) {
+    let user = store
+        .resolve_user("console", "alice", Some("Alice"))
+        .await
+        .unwrap();
+    let mut apple = new_app("Apple", "iOS engineer");
+    apple.applied_on = Some(day(20));
+    apple.url = Some("https://jobs.apple.example/1".into());
+    let apple = store
+        .insert_application(user.id, &apple, day(24))
+        .await
+        .unwrap();
+    let ms = store
+        .insert_application(user.id, &new_app("Microsoft", "architect"), day(24))
+        .await
+        .unwrap();
+    let _siemens = store
+        .insert_application(user.id, &new_app("Siemens", ""), day(24))
+        .await
+        .unwrap();
+    assert_eq!(apple.status, Status::Applied);
+    assert_eq!(apple.applied_on, Some(day(20)));
+    assert_eq!(
+        ms.applied_on,
+        Some(day(24)),
+        "applied date defaults to today"
+    );
+
+    let interview_at = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+    let moved = store
+        .update_application_status(
+            user.id,
+            apple.id,
+            Status::Interview,
+            day(24),
+            Some(interview_at),
+        )
+        .await
+        .unwrap()
+        .expect("own application updates");
+    assert_eq!(moved.status, Status::Interview);
+    store
+        .update_application_status(user.id, ms.id, Status::Rejected, day(25), None)
+        .await
+        .unwrap();
+
+    let all = store.list_applications(user.id, None).await.unwrap();
+    assert_eq!(
+        all.iter().map(|a| a.company.as_str()).collect::<Vec<_>>(),
+        ["Apple", "Microsoft", "Siemens"]
+    );
+    let rejected = store
+        .list_applications(user.id, Some(Status::Rejected))
+        .await
+        .unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].company, "Microsoft");
+
+    store
+        .add_application_note(user.id, apple.id, "talked to Anna", day(25))
+        .await
+        .unwrap();
+    store
+        .add_application_note(user.id, apple.id, "sent thank-you", day(26))
+        .await
+        .unwrap();
+    let apple_now = store.application(user.id, apple.id).await.unwrap().unwrap();
+    assert_eq!(apple_now.notes, "talked to Anna\nsent thank-you");
+
+    let events = store.application_events(user.id, apple.id).await.unwrap();
+    let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::Created,
+            EventKind::StatusChange,
+            EventKind::Note,
+            EventKind::Note
+        ]
+    );
+    assert_eq!(events[0].occurred_on, day(20));
+    assert_eq!(events[1].status, Some(Status::Interview));
+    assert_eq!(events[1].scheduled_at, Some(interview_at));
+    assert_eq!(events[3].note.as_deref(), Some("sent thank-you"));
+}
+
+async fn every_query_is_scoped_to_its_user(store: Store) {
+    let alice = store.resolve_user("console", "alice", None).await.unwrap();
+    let bob = store.resolve_user("telegram", "42", None).await.unwrap();
+    assert_ne!(alice.id, bob.id);
+    let app = store
+        .insert_application(alice.id, &new_app("Stripe", "backend"), day(24))
+        .await
+        .unwrap();
+
+    assert!(
+        store
+            .list_applications(bob.id, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.application(bob.id, app.id).await.unwrap().is_none());
+    assert!(
+        store
+            .application_events(bob.id, app.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .update_application_status(bob.id, app.id, Status::Rejected, day(24), None)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .add_application_note(bob.id, app.id, "mine now", day(24))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let untouched = store.application(alice.id, app.id).await.unwrap().unwrap();
+    assert_eq!(untouched.status, Status::Applied);
+    assert_eq!(untouched.notes, "");
+}
+
+async fn identities_resolve_to_one_user_even_concurrently(store: Store) {
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .resolve_user("discord", "777", Some("Sam"))
+                .await
+                .unwrap()
+                .id
+        }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.push(task.await.unwrap());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one user for one identity: {ids:?}");
+    let again = store.resolve_user("discord", "777", None).await.unwrap();
+    assert_eq!(again.id, ids[0]);
+    assert_eq!(again.display_name.as_deref(), Some("Sam"));
+
+    store.set_timezone(again.id, "Europe/Zurich").await.unwrap();
+    let user = store.user(again.id).await.unwrap().unwrap();
+    assert_eq!(user.timezone.as_deref(), Some("Europe/Zurich"));
+}
+
+async fn tracker_notices_duplicates(store: Store) {
+    let user = store.resolve_user("console", "dana", None).await.unwrap();
+    let tracker = Tracker::new(store.clone());
+    let first = match tracker
+        .track(
+            user.id,
+            &new_app("Google LLC", "Backend Engineer"),
+            day(24),
+            false,
+        )
+        .await
+        .unwrap()
+    {
+        TrackOutcome::Created(app) => app,
+        other => panic!("first application is new: {other:?}"),
+    };
+    match tracker
+        .track(
+            user.id,
+            &new_app("google", "Senior Backend Engineer"),
+            day(24),
+            false,
+        )
+        .await
+        .unwrap()
+    {
+        TrackOutcome::PossibleDuplicate { existing } => assert_eq!(existing.id, first.id),
+        other => panic!("expected a duplicate warning, got {other:?}"),
+    }
+    match tracker
+        .track(
+            user.id,
+            &new_app("google", "Product Designer"),
+            day(24),
+            false,
+        )
+        .await
+        .unwrap()
+    {
+        TrackOutcome::Created(app) => {
+            assert_eq!(app.company, "Google LLC", "spelling on file is kept")
+        }
+        other => panic!("a different role is not a duplicate: {other:?}"),
+    }
+    match tracker
+        .track(
+            user.id,
+            &new_app("Google", "Backend Engineer"),
+            day(24),
+            true,
+        )
+        .await
+        .unwrap()
+    {
+        TrackOutcome::Created(_) => {}
+        other => panic!("confirmed duplicates are added: {other:?}"),
+    }
+    assert_eq!(tracker.list(user.id, None).await.unwrap().len(), 3);
+    let found = tracker.find_by_company(user.id, "Google").await.unwrap();
+    assert_eq!(found.len(), 3);
+}
+
+async fn outbox_records_once_and_delivers_once(store: Store) {
+    let user = store.resolve_user("console", "erin", None).await.unwrap();
+    let chat = console_chat("console:erin");
+    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
+    assert_eq!(
+        store.upsert_chat(&chat).await.unwrap().id,
+        chat_id,
+        "chats are stored once"
+    );
+
+    let replies = [Outbound::text("one"), Outbound::text("two")];
+    let ids = store
+        .record_replies(
+            user.id,
+            &chat,
+            chat_id,
+            "reply:1",
+            &replies,
+            Some("{\"focus\":1}"),
+        )
+        .await
+        .unwrap();
+    let again = store
+        .record_replies(
+            user.id,
+            &chat,
+            chat_id,
+            "reply:1",
+            &replies,
+            Some("{\"focus\":1}"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids, again, "replaying the same reply key adds nothing");
+    assert_eq!(store.outbox_counts().await.unwrap().pending, 2);
+    assert_eq!(
+        store
+            .dialogue_state(user.id, chat_id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("{\"focus\":1}")
+    );
+    let log = store.recent_messages(user.id, chat_id, 10).await.unwrap();
+    assert_eq!(log.len(), 2, "outbound messages are logged once");
+
+    let claimed = store
+        .claim_outbox_row(ids[0], "a", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .expect("first claim wins");
+    assert_eq!(claimed.message.text, "one");
+    assert_eq!(claimed.chat, chat);
+    assert!(
+        store
+            .claim_outbox_row(ids[0], "b", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .is_none(),
+        "second claim loses"
+    );
+    assert!(
+        !store.mark_outbox_sent(ids[0], "b", "x").await.unwrap(),
+        "only the lease holder records"
+    );
+    assert!(store.mark_outbox_sent(ids[0], "a", "msg-1").await.unwrap());
+
+    // A sender that dies after claiming: its lease runs out and another sender takes over.
+    let lost = store
+        .claim_due_outbox(Platform::Console, "dying", Duration::ZERO, 10)
+        .await
+        .unwrap();
+    assert_eq!(lost.iter().map(|m| m.id).collect::<Vec<_>>(), [ids[1]]);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let retaken = store
+        .claim_due_outbox(Platform::Console, "survivor", Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(retaken.len(), 1);
+    assert_eq!(retaken[0].attempts, 2);
+    assert!(
+        store
+            .mark_outbox_sent(ids[1], "survivor", "msg-2")
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .claim_due_outbox(Platform::Console, "late", Duration::from_secs(60), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .claim_due_outbox(Platform::Telegram, "tg", Duration::from_secs(60), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let counts = store.outbox_counts().await.unwrap();
+    assert_eq!((counts.sent, counts.pending, counts.sending), (2, 0, 0));
+
+    store
+        .record_replies(user.id, &chat, chat_id, "reply:2", &[], None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.dialogue_state(user.id, chat_id).await.unwrap(),
+        None,
+        "state cleared"
+    );
+}
+
+both_backends!(
+    track_update_list_and_timeline,
+    every_query_is_scoped_to_its_user,
+    identities_resolve_to_one_user_even_concurrently,
+    tracker_notices_duplicates,
+    outbox_records_once_and_delivers_once,
+);
