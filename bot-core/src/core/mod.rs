@@ -3,6 +3,7 @@
 
 mod actions;
 pub mod dialogue;
+mod pending;
 mod replies;
 
 use crate::message::Inbound;

@@ -1,7 +1,7 @@
 //! Slash commands: the exact, scriptable way to say things. Every chat platform offers the
 //! same list (Telegram registers it as the bot's menu).
 
-use super::rules::{fill_slots, status_word};
+use super::slots::{fill_slots, status_word};
 use super::{Context, Intent, Slots, Understanding};
 
 /// Every command with the one-line description shown in help and platform menus.

@@ -4,15 +4,25 @@
 //! lower-cased text (see `rules`), with time expressions resolved in the person's IANA zone
 //! (see `time`). The names of intents and slots are those of `shared/eval/CONTRACT.md`.
 
+/// A lazily compiled, process-wide regex: `regex!(NAME, r"…")`, optionally with a visibility.
+macro_rules! regex {
+    ($vis:vis $name:ident, $re:expr) => {
+        $vis static $name: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new($re).expect("understanding regex is valid")
+        });
+    };
+}
+
 mod commands;
 pub use commands::COMMANDS;
 mod company;
 mod lexicon;
 mod rules;
+mod slots;
 pub mod time;
 
 pub use lexicon::city_timezone;
-pub use rules::{status_word, zone_of_place};
+pub use slots::{status_word, zone_of_place};
 
 use crate::tracker::Status;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};

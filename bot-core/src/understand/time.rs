@@ -18,9 +18,7 @@ use chrono::{
     NaiveTime, Offset, TimeZone, Utc, Weekday,
 };
 use chrono_tz::Tz;
-use regex::Regex;
 use std::ops::Range;
-use std::sync::LazyLock;
 
 /// Which way an expression without a year or week points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,13 +73,6 @@ pub fn resolve_local(tz: Tz, local: NaiveDateTime) -> DateTime<Tz> {
     }
 }
 
-macro_rules! regex {
-    ($name:ident, $re:expr) => {
-        static $name: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new($re).expect("time expression regex is valid"));
-    };
-}
-
 const NUM: &str = r"(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|ninety|a couple of|a few|half an?)";
 
 regex!(
@@ -91,7 +82,7 @@ regex!(
 regex!(AGO, &format!(r"\b{NUM}\s*(days?|weeks?|months?)\s+ago\b"));
 regex!(
     DAY_WORD,
-    r"\b(today|tonight|tomorrow|tmrw|tmr|yesterday|day after tomorrow|day before yesterday)\b"
+    r"\b(today|tomorrow|tmrw|tmr|yesterday|day after tomorrow|day before yesterday)\b"
 );
 regex!(
     WEEKDAY,
@@ -126,7 +117,7 @@ regex!(
 );
 regex!(
     DAY_PART,
-    r"\b(?:(this|tomorrow|in the)\s+)?(morning|afternoon|evening|noon|midday|midnight|tonight|end of (?:the )?day|eod|lunchtime|lunch)\b"
+    r"\b(?:(this|in the)\s+)?(morning|afternoon|evening|noon|midday|midnight|tonight|end of (?:the )?day|eod|lunchtime|lunch)\b"
 );
 
 /// Find and resolve the first time expression in `text` (ASCII-lowercased by the caller or
@@ -147,7 +138,9 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
         let time = find_clock(text, &mut spans);
         let instant = if unit.starts_with("min") || unit.starts_with('h') {
             let minutes = if unit.starts_with('h') { n * 60.0 } else { n };
-            local_now + Duration::seconds((minutes * 60.0).round() as i64)
+            // Absurd amounts ("in 10^20 minutes") resolve to nothing rather than overflow.
+            let offset = Duration::try_seconds((minutes * 60.0).round() as i64)?;
+            local_now.checked_add_signed(offset)?
         } else {
             let date = add_calendar(today, unit, n as i64)?;
             let wall = time.unwrap_or(local_now.time());
@@ -260,7 +253,7 @@ fn find_date(
     if let Some(c) = DAY_WORD.captures(text) {
         spans.push(c.get(0).expect("group 0").range());
         return match &c[1] {
-            "today" | "tonight" => Some(today),
+            "today" => Some(today),
             "tomorrow" | "tmrw" | "tmr" => today.succ_opt(),
             "yesterday" => today.pred_opt(),
             "day after tomorrow" => today.checked_add_days(Days::new(2)),
@@ -305,7 +298,8 @@ fn find_date(
             _ => Some(today),
         };
     }
-    if let Some(c) = NUMERIC_DATE.captures(text) {
+    // "24/7" is "always", not the 24th of July.
+    if let Some(c) = NUMERIC_DATE.captures(text).filter(|c| &c[0] != "24/7") {
         let (a, b): (u32, u32) = (c[1].parse().ok()?, c[3].parse().ok()?);
         let year = c.get(4).and_then(|y| {
             let y: i32 = y.as_str().parse().ok()?;

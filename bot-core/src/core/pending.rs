@@ -1,0 +1,207 @@
+//! Answers to the questions the dialogue asked: pressed buttons and typed replies to a
+//! pending question. Every payload is checked against what is actually pending.
+
+use super::actions::{Result, Turn, say};
+use super::dialogue::{Pending, SlotName, payload};
+use super::{Answer, Core, replies};
+use crate::message::Outbound;
+use crate::tracker::Status;
+use crate::understand::{self, Intent, Slots};
+
+impl Core {
+    /// A pressed button, checked against what we are actually waiting for.
+    pub(super) async fn on_button(&self, turn: &mut Turn, pressed: &str) -> Result<Answer> {
+        let pending = turn.state.pending.take();
+        match (pressed, pending) {
+            (payload::CANCEL, _) => Ok(say(Intent::Unknown, "OK, cancelled.")),
+            (
+                payload::ADD_ANYWAY,
+                Some(Pending::ConfirmDuplicate {
+                    company,
+                    role,
+                    applied_on,
+                    url,
+                    ..
+                }),
+            ) => {
+                let slots = Slots {
+                    company: Some(company),
+                    role: Some(role),
+                    date: applied_on,
+                    url,
+                    ..Slots::default()
+                };
+                self.track(turn, slots, true).await
+            }
+            (
+                p,
+                Some(Pending::ChooseApplication {
+                    intent,
+                    slots,
+                    candidates,
+                }),
+            ) if p.starts_with(payload::PICK) => match p[payload::PICK.len()..].parse::<i64>() {
+                Ok(id) if candidates.contains(&id) => {
+                    let slots = Slots {
+                        application_id: Some(id),
+                        company: None,
+                        ..slots
+                    };
+                    self.resume(turn, intent, slots).await
+                }
+                _ => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
+            },
+            (
+                p,
+                Some(Pending::Slot {
+                    intent,
+                    slots,
+                    slot: SlotName::Status,
+                }),
+            ) if p.starts_with(payload::STATUS) => {
+                match p[payload::STATUS.len()..].parse::<Status>() {
+                    Ok(status) => {
+                        self.resume(
+                            turn,
+                            intent,
+                            Slots {
+                                status: Some(status),
+                                ..slots
+                            },
+                        )
+                        .await
+                    }
+                    Err(_) => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
+                }
+            }
+            (_, other) => {
+                // Not an answer to the question in flight: keep that question open.
+                turn.state.pending = other;
+                Ok(say(Intent::Unknown, replies::STALE_BUTTON))
+            }
+        }
+    }
+
+    /// Typed text while a question is open. `None` when the text is not an answer to it; the
+    /// question is then dropped and the text handled as a new request.
+    pub(super) async fn continue_pending(
+        &self,
+        turn: &mut Turn,
+        pending: Pending,
+        text: &str,
+    ) -> Result<Option<Answer>> {
+        match pending {
+            Pending::ConfirmDuplicate {
+                company,
+                role,
+                applied_on,
+                url,
+                ..
+            } => {
+                if replies::is_yes(text) {
+                    let slots = Slots {
+                        company: Some(company),
+                        role: Some(role),
+                        date: applied_on,
+                        url,
+                        ..Slots::default()
+                    };
+                    return Ok(Some(self.track(turn, slots, true).await?));
+                }
+                if replies::is_no(text) {
+                    return Ok(Some(say(Intent::TrackApplication, "OK, I did not add it.")));
+                }
+                Ok(None)
+            }
+            Pending::ChooseApplication {
+                intent,
+                slots,
+                candidates,
+            } => {
+                let chosen = text
+                    .trim_start_matches('#')
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| {
+                        // Either the position in the list we showed or the application's id.
+                        candidates
+                            .get(n.wrapping_sub(1))
+                            .copied()
+                            .or_else(|| candidates.iter().copied().find(|id| *id as usize == n))
+                    });
+                match chosen {
+                    Some(id) => {
+                        let slots = Slots {
+                            application_id: Some(id),
+                            company: None,
+                            ..slots
+                        };
+                        Ok(Some(self.resume(turn, intent, slots).await?))
+                    }
+                    None => Ok(None),
+                }
+            }
+            Pending::Slot {
+                intent,
+                slots,
+                slot,
+            } => {
+                let fresh = self.understand(turn, text).await?;
+                if fresh.intent != Intent::Unknown
+                    && fresh.confidence >= 0.85
+                    && fresh.rule != "smalltalk"
+                {
+                    return Ok(None);
+                }
+                let slots = match slot {
+                    SlotName::Company => Slots {
+                        company: Some(replies::clean_answer(text)),
+                        ..slots
+                    },
+                    SlotName::Status => match understand::status_word(text) {
+                        Some(status) => Slots {
+                            status: Some(status),
+                            ..slots
+                        },
+                        None => return Ok(None),
+                    },
+                };
+                Ok(Some(self.resume(turn, intent, slots).await?))
+            }
+            Pending::Timezone { text: original } => match understand::zone_of_place(text) {
+                Some(zone) => {
+                    self.store.set_timezone(turn.user_id, zone.name()).await?;
+                    turn.tz = zone;
+                    turn.tz_known = true;
+                    let understood = self.understand(turn, &original).await?;
+                    let mut done = self.act(turn, understood, &original).await?;
+                    done.messages.insert(
+                        0,
+                        Outbound::text(format!(
+                            "Thanks — I'll use {} for your times.",
+                            zone.name()
+                        )),
+                    );
+                    Ok(Some(done))
+                }
+                None if replies::looks_like_place(text) => {
+                    turn.state.pending = Some(Pending::Timezone { text: original });
+                    Ok(Some(say(Intent::SetTimezone, replies::UNKNOWN_TIMEZONE)))
+                }
+                None => Ok(None),
+            },
+        }
+    }
+
+    /// Carry on with an intent once the missing piece is known.
+    async fn resume(&self, turn: &mut Turn, intent: Intent, slots: Slots) -> Result<Answer> {
+        match intent {
+            Intent::TrackApplication => self.track(turn, slots, false).await,
+            Intent::UpdateApplication => self.update(turn, slots, "").await,
+            Intent::ShowApplication | Intent::AddNote => {
+                self.show_or_note(turn, intent, slots, "").await
+            }
+            other => Ok(say(other, replies::not_yet(other))),
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Time expressions resolved in the person's zone: DST gaps and overlaps, a zone without
+//! DST, year roll-over, past references, and the contract's defaults.
+
+use bot_core::understand::time::{Bias, find, find_duration, resolve_local};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+fn at(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .expect("valid instant")
+        .with_timezone(&Utc)
+}
+
+/// The instant `text` resolves to, as RFC 3339 with the zone's offset.
+fn when(text: &str, now: &str, tz: Tz, bias: Bias) -> String {
+    find(text, at(now), tz, bias)
+        .unwrap_or_else(|| panic!("no time found in {text:?}"))
+        .instant
+        .to_rfc3339()
+}
+
+fn date(text: &str, now: &str, tz: Tz, bias: Bias) -> NaiveDate {
+    find(text, at(now), tz, bias)
+        .unwrap_or_else(|| panic!("no date in {text:?}"))
+        .date
+}
+
+const ZURICH: Tz = chrono_tz::Europe::Zurich;
+const NEW_YORK: Tz = chrono_tz::America::New_York;
+const TOKYO: Tz = chrono_tz::Asia::Tokyo;
+/// Tuesday 24 November 2026, 09:00 in Zurich.
+const NOW: &str = "2026-11-24T09:00:00+01:00";
+
+#[test]
+fn spring_gap_moves_forward_by_the_gap() {
+    // Zurich springs forward on 28 March 2027: 02:00–03:00 does not exist.
+    assert_eq!(
+        when("on March 28 2027 at 2:30", NOW, ZURICH, Bias::Future),
+        "2027-03-28T03:30:00+02:00"
+    );
+    assert_eq!(
+        when("on March 28 2027 at 1:30", NOW, ZURICH, Bias::Future),
+        "2027-03-28T01:30:00+01:00"
+    );
+    // New York springs forward on 14 March 2027.
+    assert_eq!(
+        when("on March 14 2027 at 2:30am", NOW, NEW_YORK, Bias::Future),
+        "2027-03-14T03:30:00-04:00"
+    );
+}
+
+#[test]
+fn autumn_overlap_takes_the_first_instant() {
+    // Zurich falls back on 31 October 2027: 02:00–03:00 happens twice.
+    assert_eq!(
+        when("October 31 2027 at 02:30", NOW, ZURICH, Bias::Future),
+        "2027-10-31T02:30:00+02:00"
+    );
+    // New York falls back on 7 November 2027: 01:00–02:00 happens twice.
+    assert_eq!(
+        when("on Nov 7 2027 at 1:30am", NOW, NEW_YORK, Bias::Future),
+        "2027-11-07T01:30:00-04:00"
+    );
+}
+
+#[test]
+fn resolve_local_is_the_single_rule_for_both_cases() {
+    let gap = NaiveDate::from_ymd_opt(2026, 3, 29)
+        .unwrap()
+        .and_hms_opt(2, 15, 0)
+        .unwrap();
+    assert_eq!(
+        resolve_local(ZURICH, gap).to_rfc3339(),
+        "2026-03-29T03:15:00+02:00"
+    );
+    let overlap = NaiveDate::from_ymd_opt(2026, 10, 25)
+        .unwrap()
+        .and_hms_opt(2, 15, 0)
+        .unwrap();
+    assert_eq!(
+        resolve_local(ZURICH, overlap).to_rfc3339(),
+        "2026-10-25T02:15:00+02:00"
+    );
+}
+
+#[test]
+fn days_keep_the_wall_clock_across_dst_but_hours_are_exact() {
+    // DST ends in Zurich on 25 October 2026.
+    let now = "2026-10-20T09:00:00+02:00";
+    assert_eq!(
+        when("in 7 days", now, ZURICH, Bias::Future),
+        "2026-10-27T09:00:00+01:00"
+    );
+    assert_eq!(
+        when("in a week", now, ZURICH, Bias::Future),
+        "2026-10-27T09:00:00+01:00"
+    );
+    let now = "2026-10-24T12:00:00+02:00";
+    assert_eq!(
+        when("in 24 hours", now, ZURICH, Bias::Future),
+        "2026-10-25T11:00:00+01:00"
+    );
+    // New York: DST starts on 8 March 2026.
+    let now = "2026-03-07T10:00:00-05:00";
+    assert_eq!(
+        when("tomorrow at 10am", now, NEW_YORK, Bias::Future),
+        "2026-03-08T10:00:00-04:00"
+    );
+}
+
+#[test]
+fn a_zone_without_dst() {
+    let now = "2026-11-24T09:00:00+09:00";
+    assert_eq!(
+        when("tomorrow at 9am", now, TOKYO, Bias::Future),
+        "2026-11-25T09:00:00+09:00"
+    );
+    assert_eq!(
+        when("on July 1 at 18:00", now, TOKYO, Bias::Future),
+        "2027-07-01T18:00:00+09:00"
+    );
+}
+
+#[test]
+fn year_roll_over() {
+    let now = "2026-12-30T10:00:00+01:00"; // a Wednesday
+    assert_eq!(
+        when("on January 3", now, ZURICH, Bias::Future),
+        "2027-01-03T09:00:00+01:00"
+    );
+    assert_eq!(
+        when("next Monday", now, ZURICH, Bias::Future),
+        "2027-01-04T09:00:00+01:00"
+    );
+    assert_eq!(
+        when("in 3 days", now, ZURICH, Bias::Future),
+        "2027-01-02T10:00:00+01:00"
+    );
+    assert_eq!(
+        when("on the 2nd", now, ZURICH, Bias::Future),
+        "2027-01-02T09:00:00+01:00"
+    );
+    assert_eq!(
+        date("on Dec 31", "2027-01-02T10:00:00+01:00", ZURICH, Bias::Past),
+        NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+    );
+}
+
+#[test]
+fn past_references_resolve_backwards() {
+    let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    assert_eq!(
+        date("last Friday", NOW, ZURICH, Bias::Past),
+        d(2026, 11, 20)
+    );
+    assert_eq!(
+        date("last Wednesday", NOW, ZURICH, Bias::Past),
+        d(2026, 11, 18)
+    );
+    assert_eq!(date("on Monday", NOW, ZURICH, Bias::Past), d(2026, 11, 23));
+    assert_eq!(date("on Nov 20", NOW, ZURICH, Bias::Past), d(2026, 11, 20));
+    assert_eq!(date("on Dec 20", NOW, ZURICH, Bias::Past), d(2025, 12, 20));
+    assert_eq!(date("3 days ago", NOW, ZURICH, Bias::Past), d(2026, 11, 21));
+    assert_eq!(date("a week ago", NOW, ZURICH, Bias::Past), d(2026, 11, 17));
+    assert_eq!(date("yesterday", NOW, ZURICH, Bias::Past), d(2026, 11, 23));
+    // The same words point forward for reminders.
+    assert_eq!(
+        date("on Nov 20", NOW, ZURICH, Bias::Future),
+        d(2027, 11, 20)
+    );
+    assert_eq!(
+        date("on Monday", NOW, ZURICH, Bias::Future),
+        d(2026, 11, 30)
+    );
+}
+
+#[test]
+fn contract_defaults() {
+    // A time of day already past today means tomorrow; one still ahead means today.
+    assert_eq!(
+        when("at 8am", NOW, ZURICH, Bias::Future),
+        "2026-11-25T08:00:00+01:00"
+    );
+    assert_eq!(
+        when("at 6pm", NOW, ZURICH, Bias::Future),
+        "2026-11-24T18:00:00+01:00"
+    );
+    // A bare weekday is its next occurrence; "next" is that day of next calendar week.
+    assert_eq!(
+        when("on Tuesday", NOW, ZURICH, Bias::Future),
+        "2026-12-01T09:00:00+01:00"
+    );
+    assert_eq!(
+        when("on Thursday at 10", NOW, ZURICH, Bias::Future),
+        "2026-11-26T10:00:00+01:00"
+    );
+    assert_eq!(
+        when("next Thursday", NOW, ZURICH, Bias::Future),
+        "2026-12-03T09:00:00+01:00"
+    );
+    assert_eq!(
+        when("this Friday at 14:00", NOW, ZURICH, Bias::Future),
+        "2026-11-27T14:00:00+01:00"
+    );
+    // Parts of the day.
+    assert_eq!(
+        when("tomorrow morning", NOW, ZURICH, Bias::Future),
+        "2026-11-25T09:00:00+01:00"
+    );
+    assert_eq!(
+        when("tomorrow evening", NOW, ZURICH, Bias::Future),
+        "2026-11-25T19:00:00+01:00"
+    );
+    assert_eq!(
+        when("in the afternoon", NOW, ZURICH, Bias::Future),
+        "2026-11-24T15:00:00+01:00"
+    );
+    assert_eq!(
+        when("Friday afternoon", NOW, ZURICH, Bias::Future),
+        "2026-11-27T15:00:00+01:00"
+    );
+    assert_eq!(
+        when("this evening", NOW, ZURICH, Bias::Future),
+        "2026-11-24T19:00:00+01:00"
+    );
+    assert_eq!(
+        when("tonight", NOW, ZURICH, Bias::Future),
+        "2026-11-24T20:00:00+01:00"
+    );
+    // A day of the month alone is its next occurrence; a date alone means 09:00.
+    assert_eq!(
+        when("on the 15th", NOW, ZURICH, Bias::Future),
+        "2026-12-15T09:00:00+01:00"
+    );
+    assert_eq!(
+        when("2027-02-01", NOW, ZURICH, Bias::Future),
+        "2027-02-01T09:00:00+01:00"
+    );
+    assert_eq!(
+        when("in 90 minutes", NOW, ZURICH, Bias::Future),
+        "2026-11-24T10:30:00+01:00"
+    );
+    assert_eq!(
+        when("noon tomorrow", NOW, ZURICH, Bias::Future),
+        "2026-11-25T12:00:00+01:00"
+    );
+}
+
+#[test]
+fn slashed_dates_follow_the_zone_convention() {
+    let ny_now = "2026-11-24T09:00:00-05:00";
+    assert_eq!(
+        date("on 12/1", ny_now, NEW_YORK, Bias::Future),
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+    );
+    assert_eq!(
+        date("on 1/12", NOW, ZURICH, Bias::Future),
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+    );
+    assert_eq!(
+        date("on 20.12.", NOW, ZURICH, Bias::Future),
+        NaiveDate::from_ymd_opt(2026, 12, 20).unwrap()
+    );
+    // An impossible reading loses: 25/12 can only be day-first, even in New York.
+    assert_eq!(
+        date("on 25/12", ny_now, NEW_YORK, Bias::Future),
+        NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()
+    );
+}
+
+#[test]
+fn no_time_where_there_is_none() {
+    for text in [
+        "I applied to Apple",
+        "24/7 support engineer",
+        "hello",
+        "",
+        "at 99",
+        "in 99999999999999999999 minutes",
+    ] {
+        assert_eq!(
+            find(text, at(NOW), ZURICH, Bias::Future).map(|r| r.instant),
+            None,
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn durations() {
+    assert_eq!(find_duration("snooze 2 hours").map(|d| d.0), Some(7200));
+    assert_eq!(find_duration("snooze for a day").map(|d| d.0), Some(86_400));
+    assert_eq!(find_duration("snooze 3 days").map(|d| d.0), Some(259_200));
+    assert_eq!(find_duration("snooze 30m").map(|d| d.0), Some(1800));
+    assert_eq!(find_duration("snooze"), None);
+}
