@@ -49,7 +49,15 @@ impl Core {
                     };
                     self.resume(turn, intent, slots).await
                 }
-                _ => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
+                _ => {
+                    // Not one of the choices offered: the question stays open.
+                    turn.state.pending = Some(Pending::ChooseApplication {
+                        intent,
+                        slots,
+                        candidates,
+                    });
+                    Ok(say(Intent::Unknown, replies::STALE_BUTTON))
+                }
             },
             (
                 p,
@@ -71,7 +79,14 @@ impl Core {
                         )
                         .await
                     }
-                    Err(_) => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
+                    Err(_) => {
+                        turn.state.pending = Some(Pending::Slot {
+                            intent,
+                            slots,
+                            slot: SlotName::Status,
+                        });
+                        Ok(say(Intent::Unknown, replies::STALE_BUTTON))
+                    }
                 }
             }
             (_, other) => {

@@ -77,7 +77,7 @@ impl Tracker {
     ) -> Result<Vec<Application>, StoreError> {
         let apps = self.store.list_applications(user_id, None).await?;
         let mut found = matching::matching_company(apps, company);
-        found.sort_by_key(|app| (!app.status.is_open(), std::cmp::Reverse(app.updated_at)));
+        found.sort_by_key(|app| (!app.status.is_open(), app.id));
         Ok(found)
     }
 

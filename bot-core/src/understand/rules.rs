@@ -41,6 +41,10 @@ regex!(
     HELP,
     r"^(?:help|\?|commands|menu|start)\W*$|\b(commands|what can you do|how does this work|how do i use (?:this|you|the bot)|what do you do|what are you)\b"
 );
+regex!(
+    PROGRESS,
+    r"\b(moved me (?:forward|on|ahead|along|to the next)|(?:next|following) (?:round|stage|step)|moving (?:forward|ahead) with (?:me|my)|advanced me|progressed|heard back)\b"
+);
 regex!(COVER, r"\b(cover|motivation(?:al)?) letter\b");
 regex!(
     RESUME,
@@ -209,6 +213,13 @@ const RULES: &[Rule] = &[
         intent: Intent::UpdateApplication,
         confidence: 0.8,
         matches: |t| STATUS_CUES.iter().any(|(re, _)| re.is_match(t)),
+    },
+    // "they moved me forward": an update whose new status the dialogue asks for.
+    Rule {
+        name: "progress",
+        intent: Intent::UpdateApplication,
+        confidence: 0.8,
+        matches: |t| PROGRESS.is_match(t),
     },
     Rule {
         name: "search",

@@ -1,0 +1,193 @@
+//! Black-box conversations in free text: the tracker driven by plain sentences, slot
+//! filling across turns, references back to the last application, buttons by number,
+//! and the timezone asked once.
+
+mod common;
+
+use common::{chat, ok_stdout};
+use sqlx::Connection;
+use std::path::Path;
+
+fn statuses(dir: &Path) -> Vec<(String, String)> {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let url = format!("sqlite:{}", dir.join("data/jtp.db").display());
+        let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query_as("SELECT company, status FROM applications ORDER BY id")
+            .fetch_all(&mut db)
+            .await
+            .unwrap()
+    })
+}
+
+fn chat_in_zurich(dir: &Path, user: &str, script: &str) -> String {
+    let mut cmd_input = String::from("I live in Zurich\n");
+    cmd_input.push_str(script);
+    ok_stdout(&chat(dir, None, user, cmd_input.as_bytes()))
+}
+
+/// Every track / update / list phrasing of the evaluation's dev set, through the chat.
+#[test]
+fn free_text_drives_the_tracker() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "I applied to Apple for an iOS engineer role\n\
+        applied at Microsoft yesterday - cloud solution architect\n\
+        just sent my application to Siemens, automation engineer\n\
+        log an application: Airbnb, data analyst, applied on Nov 20\n\
+        I applied for the SRE job at GitLab today\n\
+        Applied to Adyen last Wednesday for a payments engineer position\n\
+        i applied with Credit Suisse for risk analyst\n\
+        Apple called, phone screen on Thursday at 10\n\
+        Microsoft rejected me\n\
+        got an offer from Siemens\n\
+        Airbnb onsite is on December 2 at 13:00\n\
+        I withdrew from the GitLab process\n\
+        mark Adyen as ghosted\n\
+        I accepted the Credit Suisse offer\n\
+        show all my applications\n\
+        which companies rejected me?\n\
+        what interviews do I have coming up\n";
+    let out = chat_in_zurich(dir.path(), "dev", script);
+    assert!(out.contains("your timezone is now Europe/Zurich"), "{out}");
+    assert_eq!(out.matches("Tracked #").count(), 7, "{out}");
+    assert!(
+        !out.contains("didn't get that"),
+        "every line was understood:\n{out}"
+    );
+    assert_eq!(
+        statuses(dir.path()),
+        [
+            ("Apple", "screening"),
+            ("Microsoft", "rejected"),
+            ("Siemens", "offer"),
+            ("Airbnb", "interview"),
+            ("GitLab", "withdrawn"),
+            ("Adyen", "ghosted"),
+            ("Credit Suisse", "accepted"),
+        ]
+        .map(|(c, s)| (c.to_owned(), s.to_owned()))
+    );
+    assert!(
+        out.contains(
+            "Moved #1 Apple — iOS engineer from Applied to Screening — Thu 26 Nov 2026, 10:00 CET"
+        ) || out.contains("to Screening — Thu"),
+        "interview time resolved in Zurich time:\n{out}"
+    );
+    assert!(out.contains("Your applications (7)"), "{out}");
+    assert!(
+        out.contains("Your applications with status rejected (1):\n- #2 Microsoft"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Your applications with status interview (1):\n- #4 Airbnb"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_missing_company_is_asked_for_and_the_answer_continues_the_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok_stdout(&chat(
+        dir.path(),
+        None,
+        "sam",
+        b"I just applied for a backend role\nIt's Stripe.\n/apps\n",
+    ));
+    assert!(out.contains("Which company did you apply to?"), "{out}");
+    assert!(out.contains("Tracked #1 Stripe — backend"), "{out}");
+    assert_eq!(
+        statuses(dir.path()),
+        [("Stripe".to_owned(), "applied".to_owned())]
+    );
+
+    // The question survives a restart: ask in one process, answer in the next.
+    let first = ok_stdout(&chat(dir.path(), None, "sam", b"they moved me forward\n"));
+    assert!(first.contains("Which company is this about?"), "{first}");
+    let second = ok_stdout(&chat(dir.path(), None, "sam", b"stripe\n"));
+    assert!(second.contains("What is the new status of #1"), "{second}");
+    let third = ok_stdout(&chat(dir.path(), None, "sam", b"interview\n"));
+    assert!(third.contains("to Interview"), "{third}");
+    assert_eq!(
+        statuses(dir.path()),
+        [("Stripe".to_owned(), "interview".to_owned())]
+    );
+}
+
+#[test]
+fn duplicates_are_confirmed_with_buttons_and_references_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "I applied to Google for the backend engineer role\n\
+        applied to google for a senior backend engineer position\n\
+        2\n\
+        applied to google for a senior backend engineer position\n\
+        1\n\
+        I applied to Spotify for the data role\n\
+        they rejected it\n";
+    let out = ok_stdout(&chat(dir.path(), None, "kim", script.as_bytes()));
+    assert_eq!(
+        out.matches("You already track #1 Google").count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("[1] Add anyway  [2] Cancel"), "{out}");
+    assert!(out.contains("OK, cancelled."), "{out}");
+    assert!(
+        out.contains("Tracked #2 Google — senior backend engineer"),
+        "confirmed duplicate added:\n{out}"
+    );
+    assert!(
+        out.contains("Moved #3 Spotify — data from Applied to Rejected"),
+        "\"it\" is the last application:\n{out}"
+    );
+    assert_eq!(statuses(dir.path()).len(), 3);
+}
+
+#[test]
+fn the_timezone_is_asked_once_then_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok_stdout(&chat(
+        dir.path(),
+        None,
+        "lee",
+        b"I applied to Vercel for the frontend role\nVercel invited me to an interview next Monday at 8:00\nNew York\n",
+    ));
+    assert!(out.contains("Which timezone are you in?"), "{out}");
+    assert!(out.contains("I'll use America/New_York"), "{out}");
+    assert!(
+        out.contains("Mon") && out.contains("08:00 E"),
+        "interview at 08:00 New York time:\n{out}"
+    );
+    let again = ok_stdout(&chat(
+        dir.path(),
+        None,
+        "lee",
+        b"Vercel moved me to offer on Friday at 5pm\n",
+    ));
+    assert!(
+        !again.contains("Which timezone"),
+        "asked only once:\n{again}"
+    );
+    assert!(again.contains("17:00 E"), "{again}");
+}
+
+#[test]
+fn ambiguous_company_asks_which_by_numbered_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "/track Acme, backend engineer\n\
+        /track Acme, product designer\n\
+        Acme invited me to an interview\n\
+        2\n";
+    let out = ok_stdout(&chat(dir.path(), None, "max", script.as_bytes()));
+    assert!(out.contains("Which one do you mean?\n[1] #1 Acme — backend engineer (applied)  [2] #2 Acme — product designer (applied)"), "{out}");
+    assert!(
+        out.contains("Moved #2 Acme — product designer from Applied to Interview"),
+        "{out}"
+    );
+    assert_eq!(
+        statuses(dir.path()),
+        [
+            ("Acme".to_owned(), "applied".to_owned()),
+            ("Acme".to_owned(), "interview".to_owned())
+        ]
+    );
+}
