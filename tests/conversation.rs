@@ -191,3 +191,85 @@ fn ambiguous_company_asks_which_by_numbered_choice() {
         ]
     );
 }
+
+#[test]
+fn removing_an_application_is_confirmed_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "/track Google, backend engineer\n\
+        /track Spotify, data engineer\n\
+        please remove the Google application\n\
+        2\n\
+        stop tracking Google\n\
+        1\n\
+        /apps\n";
+    let out = ok_stdout(&chat(dir.path(), None, "rae", script.as_bytes()));
+    assert_eq!(
+        out.matches("Stop tracking #1 Google — backend engineer and delete its timeline?")
+            .count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("[1] Remove  [2] Keep it"), "{out}");
+    assert!(out.contains("OK, cancelled."), "{out}");
+    assert!(
+        out.contains("Removed #1 Google — backend engineer."),
+        "{out}"
+    );
+    assert_eq!(
+        statuses(dir.path()),
+        [("Spotify".to_owned(), "applied".to_owned())]
+    );
+}
+
+#[test]
+fn delete_my_data_is_confirmed_then_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    ok_stdout(&chat(
+        dir.path(),
+        None,
+        "other",
+        b"/track Keepme, designer\n",
+    ));
+    let setup = "I live in Zurich\n/track Netflix, SRE\n/note Netflix salary 150k\n";
+    ok_stdout(&chat(dir.path(), None, "gone", setup.as_bytes()));
+    let out = ok_stdout(&chat(
+        dir.path(),
+        None,
+        "gone",
+        b"delete my data\nno\ndelete my data\n1\n/apps\n",
+    ));
+    assert_eq!(
+        out.matches("This deletes everything I keep about you: 1 application(s)")
+            .count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("OK, nothing was deleted."), "{out}");
+    assert!(out.contains("Done — I deleted 1 application(s)"), "{out}");
+    assert!(out.contains("not tracking any applications yet"), "{out}");
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let url = format!("sqlite:{}", dir.path().join("data/jtp.db").display());
+        let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let user: (i64, Option<String>) = sqlx::query_as(
+            "SELECT u.id, u.timezone FROM users u JOIN identities i ON i.user_id = u.id WHERE i.platform_user_id = 'gone'",
+        )
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+        assert_eq!(user.1, None, "settings are gone");
+        let texts: Vec<String> = sqlx::query_scalar("SELECT text FROM messages WHERE user_id = $1 ORDER BY id")
+            .bind(user.0)
+            .fetch_all(&mut db)
+            .await
+            .unwrap();
+        assert!(!texts.iter().any(|t| t.contains("Netflix") || t.contains("150k")), "no trace in the log: {texts:?}");
+        let notes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM application_events").fetch_one(&mut db).await.unwrap();
+        assert_eq!(notes, 1, "only the other person's application timeline remains");
+    });
+    assert_eq!(
+        statuses(dir.path()),
+        [("Keepme".to_owned(), "applied".to_owned())]
+    );
+}

@@ -361,7 +361,75 @@ async fn outbox_records_once_and_delivers_once(store: Store) {
     );
 }
 
+async fn deletion_is_scoped_and_complete(store: Store) {
+    let alice = store
+        .resolve_user("console", "alice", Some("Alice"))
+        .await
+        .unwrap();
+    let bob = store.resolve_user("console", "bob", None).await.unwrap();
+    store.set_timezone(alice.id, "Europe/Zurich").await.unwrap();
+    let a1 = store
+        .insert_application(alice.id, &new_app("Apple", "iOS"), day(24))
+        .await
+        .unwrap();
+    let a2 = store
+        .insert_application(alice.id, &new_app("Adyen", "payments"), day(24))
+        .await
+        .unwrap();
+    let b1 = store
+        .insert_application(bob.id, &new_app("Bolt", "driver app"), day(24))
+        .await
+        .unwrap();
+    let chat = console_chat("console:alice");
+    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
+    store
+        .log_inbound(alice.id, chat_id, "I applied to Apple", None)
+        .await
+        .unwrap();
+
+    assert!(
+        !store.delete_application(bob.id, a1.id).await.unwrap(),
+        "not bob's to delete"
+    );
+    assert!(store.delete_application(alice.id, a1.id).await.unwrap());
+    assert!(
+        store
+            .application_events(alice.id, a1.id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "timeline went with it"
+    );
+
+    let forgotten = store.forget_user(alice.id).await.unwrap();
+    assert_eq!((forgotten.applications, forgotten.messages), (1, 1));
+    assert!(store.application(alice.id, a2.id).await.unwrap().is_none());
+    let alice_now = store.user(alice.id).await.unwrap().unwrap();
+    assert_eq!((alice_now.display_name, alice_now.timezone), (None, None));
+    assert!(
+        store
+            .recent_messages(alice.id, chat_id, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store.application(bob.id, b1.id).await.unwrap().is_some(),
+        "bob keeps his data"
+    );
+    assert_eq!(
+        store
+            .resolve_user("console", "alice", None)
+            .await
+            .unwrap()
+            .id,
+        alice.id,
+        "identity kept for replies"
+    );
+}
+
 both_backends!(
+    deletion_is_scoped_and_complete,
     track_update_list_and_timeline,
     every_query_is_scoped_to_its_user,
     identities_resolve_to_one_user_even_concurrently,

@@ -50,6 +50,7 @@ pub(super) fn answer(intent: Intent, message: Outbound) -> Answer {
     Answer {
         intent,
         messages: vec![message],
+        redact_inbound: false,
     }
 }
 
@@ -122,6 +123,8 @@ impl Core {
                 let apps = self.tracker.list(turn.user_id, slots.status).await?;
                 Ok(say(intent, render_list(&apps, slots.status)))
             }
+            Intent::RemoveApplication => self.ask_remove(turn, slots, text).await,
+            Intent::DeleteData => self.ask_forget(turn).await,
             Intent::ShowApplication | Intent::AddNote => {
                 self.show_or_note(turn, intent, slots, text).await
             }
@@ -243,6 +246,89 @@ impl Core {
         }
     }
 
+    /// Removing an application is destructive: name it and ask with buttons first.
+    pub(super) async fn ask_remove(
+        &self,
+        turn: &mut Turn,
+        slots: Slots,
+        text: &str,
+    ) -> Result<Answer> {
+        let intent = Intent::RemoveApplication;
+        let app = match pick_one(self.targets(turn, &slots, text).await?) {
+            Picked::One(app) => app,
+            Picked::Many(apps) => return Ok(self.ask_which(turn, intent, slots, apps)),
+            Picked::None if slots.company.is_none() => {
+                turn.state.pending = Some(Pending::Slot {
+                    intent,
+                    slots,
+                    slot: SlotName::Company,
+                });
+                return Ok(say(
+                    intent,
+                    "Which application should I stop tracking? Name the company or its number (#3).",
+                ));
+            }
+            Picked::None => {
+                let company = slots.company.unwrap_or_default();
+                return Ok(say(
+                    intent,
+                    format!("I can't find an application at {company}."),
+                ));
+            }
+        };
+        turn.state.pending = Some(Pending::ConfirmRemove {
+            application_id: app.id,
+        });
+        Ok(answer(
+            intent,
+            Outbound::with_buttons(
+                replies::confirm_remove(&app),
+                vec![
+                    button("Remove", &format!("{}{}", payload::REMOVE, app.id)),
+                    button("Keep it", payload::CANCEL),
+                ],
+            ),
+        ))
+    }
+
+    /// Deleting everything is destructive: say what goes and ask with buttons first.
+    pub(super) async fn ask_forget(&self, turn: &mut Turn) -> Result<Answer> {
+        let applications = self.tracker.list(turn.user_id, None).await?.len();
+        turn.state.pending = Some(Pending::ConfirmForget);
+        Ok(answer(
+            Intent::DeleteData,
+            Outbound::with_buttons(
+                replies::confirm_forget(applications),
+                vec![
+                    button("Delete everything", payload::FORGET),
+                    button("Cancel", payload::CANCEL),
+                ],
+            ),
+        ))
+    }
+
+    /// Carry out a confirmed removal.
+    pub(super) async fn remove(&self, turn: &mut Turn, application_id: i64) -> Result<Answer> {
+        let intent = Intent::RemoveApplication;
+        let Some(app) = self.store.application(turn.user_id, application_id).await? else {
+            return Ok(say(intent, "That application was already removed."));
+        };
+        self.store.delete_application(turn.user_id, app.id).await?;
+        if turn.state.focus == Some(app.id) {
+            turn.state.focus = None;
+        }
+        Ok(say(intent, format!("Removed {}.", title(&app))))
+    }
+
+    /// Carry out a confirmed "forget me".
+    pub(super) async fn forget(&self, turn: &mut Turn) -> Result<Answer> {
+        let forgotten = self.store.forget_user(turn.user_id).await?;
+        turn.state = DialogueState::default();
+        let mut done = say(Intent::DeleteData, replies::forgotten(&forgotten));
+        done.redact_inbound = true;
+        Ok(done)
+    }
+
     pub(super) async fn show_or_note(
         &self,
         turn: &mut Turn,
@@ -313,7 +399,12 @@ impl Core {
     }
 
     /// The applications a message refers to: by number, by company, or "it"/"that one".
-    async fn targets(&self, turn: &Turn, slots: &Slots, text: &str) -> Result<Vec<Application>> {
+    pub(super) async fn targets(
+        &self,
+        turn: &Turn,
+        slots: &Slots,
+        text: &str,
+    ) -> Result<Vec<Application>> {
         if let Some(id) = slots.application_id {
             return Ok(self
                 .store

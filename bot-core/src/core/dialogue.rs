@@ -65,6 +65,10 @@ pub enum Pending {
         slots: Slots,
         candidates: Vec<i64>,
     },
+    /// Remove this application? (destructive: asked with buttons)
+    ConfirmRemove { application_id: i64 },
+    /// Delete everything kept about the person? (destructive: asked with buttons)
+    ConfirmForget,
     /// We need the person's timezone before acting on `text`.
     Timezone { text: String },
 }
@@ -80,4 +84,8 @@ pub mod payload {
     pub const PICK: &str = "pick:";
     /// Prefix of status choices: `status:<name>`.
     pub const STATUS: &str = "status:";
+    /// Prefix of the removal confirmation: `remove:<id>`.
+    pub const REMOVE: &str = "remove:";
+    /// Confirms deleting all of the person's data.
+    pub const FORGET: &str = "forget:confirm";
 }

@@ -51,6 +51,8 @@ pub struct Core {
 pub(crate) struct Answer {
     pub intent: Intent,
     pub messages: Vec<crate::message::Outbound>,
+    /// The person asked us to forget them: log their message without its text.
+    pub redact_inbound: bool,
 }
 
 impl Core {
@@ -101,7 +103,11 @@ impl Core {
             self.respond(&mut turn, inbound).await?
         };
 
-        let logged: String = text.chars().take(self.config.max_message_chars).collect();
+        let logged: String = if answer.redact_inbound {
+            "(deletion confirmed)".to_owned()
+        } else {
+            text.chars().take(self.config.max_message_chars).collect()
+        };
         let message_id = self
             .store
             .log_inbound(user.id, chat.id, &logged, Some(answer.intent.as_str()))

@@ -14,6 +14,12 @@ impl Core {
         let pending = turn.state.pending.take();
         match (pressed, pending) {
             (payload::CANCEL, _) => Ok(say(Intent::Unknown, "OK, cancelled.")),
+            (p, Some(Pending::ConfirmRemove { application_id }))
+                if p == format!("{}{application_id}", payload::REMOVE) =>
+            {
+                self.remove(turn, application_id).await
+            }
+            (payload::FORGET, Some(Pending::ConfirmForget)) => self.forget(turn).await,
             (
                 payload::ADD_ANYWAY,
                 Some(Pending::ConfirmDuplicate {
@@ -128,6 +134,24 @@ impl Core {
                 }
                 Ok(None)
             }
+            Pending::ConfirmRemove { application_id } => {
+                if replies::is_yes(text) {
+                    return Ok(Some(self.remove(turn, application_id).await?));
+                }
+                if replies::is_no(text) {
+                    return Ok(Some(say(Intent::RemoveApplication, "OK, I kept it.")));
+                }
+                Ok(None)
+            }
+            Pending::ConfirmForget => {
+                if replies::is_yes(text) {
+                    return Ok(Some(self.forget(turn).await?));
+                }
+                if replies::is_no(text) {
+                    return Ok(Some(say(Intent::DeleteData, "OK, nothing was deleted.")));
+                }
+                Ok(None)
+            }
             Pending::ChooseApplication {
                 intent,
                 slots,
@@ -213,6 +237,7 @@ impl Core {
         match intent {
             Intent::TrackApplication => self.track(turn, slots, false).await,
             Intent::UpdateApplication => self.update(turn, slots, "").await,
+            Intent::RemoveApplication => self.ask_remove(turn, slots, "").await,
             Intent::ShowApplication | Intent::AddNote => {
                 self.show_or_note(turn, intent, slots, "").await
             }

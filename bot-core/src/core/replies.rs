@@ -22,6 +22,7 @@ pub(crate) fn too_long(length: usize, limit: usize) -> Answer {
             "That message is {length} characters long; I read up to {limit} at a time. \
              Could you send the important part on its own?"
         ))],
+        redact_inbound: false,
     }
 }
 
@@ -246,10 +247,32 @@ pub(crate) fn not_yet(intent: Intent) -> String {
         Intent::CareerAdvice => "Career advice",
         Intent::SetReminder | Intent::ListReminders | Intent::Snooze => "Reminders",
         Intent::ExportData => "Data export",
-        Intent::DeleteData => "Deleting your data",
         _ => "That",
     };
     format!(
         "{what} isn't available in this version yet. For now I can track your applications — type /help to see how."
+    )
+}
+
+pub(crate) fn confirm_remove(app: &Application) -> String {
+    format!(
+        "Stop tracking {} and delete its timeline? This cannot be undone.",
+        title(app)
+    )
+}
+
+pub(crate) fn confirm_forget(applications: usize) -> String {
+    format!(
+        "This deletes everything I keep about you: {applications} application(s) with their \
+         timelines, your reminders, our conversation history and your settings. \
+         It cannot be undone. Delete everything?"
+    )
+}
+
+pub(crate) fn forgotten(forgotten: &crate::store::Forgotten) -> String {
+    format!(
+        "Done — I deleted {} application(s), {} reminder(s) and {} message(s). \
+         Nothing about you is left except the account id this chat uses to reach you.",
+        forgotten.applications, forgotten.reminders, forgotten.messages
     )
 }

@@ -287,6 +287,23 @@ impl Store {
         Ok(app)
     }
 
+    /// Delete one of the user's applications with its timeline and reminders. False when no
+    /// such application belongs to the user.
+    pub async fn delete_application(
+        &self,
+        user_id: i64,
+        application_id: i64,
+    ) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            let done = sqlx::query("DELETE FROM applications WHERE user_id = $1 AND id = $2")
+                .bind(user_id)
+                .bind(application_id)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
     /// Append a note to one of the user's applications and its timeline.
     pub async fn add_application_note(
         &self,

@@ -14,7 +14,7 @@ mod users;
 pub use applications::{Application, ApplicationEvent, EventKind, NewApplication};
 pub use conversation::Direction;
 pub use outbox::{ClaimedMessage, OutboxCounts};
-pub use users::{ChatRecord, User};
+pub use users::{ChatRecord, Forgotten, User};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::SqlSafeStr;

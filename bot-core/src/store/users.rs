@@ -1,6 +1,14 @@
 //! Users, their platform identities and the chats they talk in.
 
 use super::{Store, StoreError, in_tx, now, on_pool};
+
+/// What [`Store::forget_user`] removed, for the confirmation message and the audit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Forgotten {
+    pub applications: u64,
+    pub messages: u64,
+    pub reminders: u64,
+}
 use crate::message::ChatRef;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -128,6 +136,29 @@ impl Store {
                 .await?;
         });
         Ok(())
+    }
+
+    /// Delete everything kept about a user — applications with their timelines, reminders,
+    /// the conversation log, dialogue state, delivered or failed outbox rows, name, zone and
+    /// preferences — in one transaction. The user id and platform identities stay, so the
+    /// confirmation can still be delivered and the person can start afresh.
+    pub async fn forget_user(&self, user_id: i64) -> Result<Forgotten, StoreError> {
+        let forgotten = in_tx!(self, tx => {
+            let applications = sqlx::query("DELETE FROM applications WHERE user_id = $1")
+                    .bind(user_id).execute(&mut *tx).await?.rows_affected();
+            let reminders = sqlx::query("DELETE FROM reminders WHERE user_id = $1")
+                    .bind(user_id).execute(&mut *tx).await?.rows_affected();
+            let messages = sqlx::query("DELETE FROM messages WHERE user_id = $1")
+                    .bind(user_id).execute(&mut *tx).await?.rows_affected();
+            sqlx::query("DELETE FROM dialogue_states WHERE user_id = $1")
+                .bind(user_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM outbox WHERE user_id = $1 AND state IN ('sent', 'failed')")
+                .bind(user_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE users SET display_name = NULL, timezone = NULL, preferences = '{}' WHERE id = $1")
+                .bind(user_id).execute(&mut *tx).await?;
+            Forgotten { applications, messages, reminders }
+        });
+        Ok(forgotten)
     }
 
     /// The stored id of a chat, created on first sight.

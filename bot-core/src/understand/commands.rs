@@ -17,6 +17,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "One application with its timeline: /show Company|#id",
     ),
     ("note", "Add a note: /note Company|#id text"),
+    (
+        "remove",
+        "Stop tracking an application (asks first): /remove Company|#id",
+    ),
+    ("forget", "Delete everything I keep about you (asks first)"),
     ("timezone", "Set your timezone: /timezone Europe/Zurich"),
     ("help", "What I can do"),
 ];
@@ -60,6 +65,10 @@ pub(crate) fn parse(text: &str, ctx: &Context<'_>) -> Option<Understanding> {
         "show" | "app" => {
             set_target(&mut slots, args);
             Intent::ShowApplication
+        }
+        "remove" | "untrack" => {
+            set_target(&mut slots, args);
+            Intent::RemoveApplication
         }
         "note" => {
             let (target, note) = args.split_once(char::is_whitespace).unwrap_or((args, ""));

@@ -30,7 +30,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// What the person wants done. Contract names, plus `show_application` (one application's
-/// timeline), `add_note`, and `unknown` when nothing fits well enough to act.
+/// timeline), `add_note`, `remove_application`, and `unknown` when nothing fits well enough to act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Intent {
@@ -39,6 +39,7 @@ pub enum Intent {
     ListApplications,
     ShowApplication,
     AddNote,
+    RemoveApplication,
     SearchJobs,
     AnalyzeResume,
     CoverLetter,
@@ -64,6 +65,7 @@ impl Intent {
             Intent::ListApplications => "list_applications",
             Intent::ShowApplication => "show_application",
             Intent::AddNote => "add_note",
+            Intent::RemoveApplication => "remove_application",
             Intent::SearchJobs => "search_jobs",
             Intent::AnalyzeResume => "analyze_resume",
             Intent::CoverLetter => "cover_letter",

@@ -45,6 +45,10 @@ regex!(
     PROGRESS,
     r"\b(moved me (?:forward|on|ahead|along|to the next)|(?:next|following) (?:round|stage|step)|moving (?:forward|ahead) with (?:me|my)|advanced me|progressed|heard back)\b"
 );
+regex!(
+    REMOVE_APPLICATION,
+    r"\b(?:delete|remove|drop|untrack|stop tracking)\b.{0,40}\b(?:application|app)\b|^(?:please )?stop tracking\b"
+);
 regex!(COVER, r"\b(cover|motivation(?:al)?) letter\b");
 regex!(
     RESUME,
@@ -117,6 +121,12 @@ struct Rule {
 
 /// The rules in the order they are tried. The text they see is ASCII-lowercased.
 const RULES: &[Rule] = &[
+    Rule {
+        name: "remove-application",
+        intent: Intent::RemoveApplication,
+        confidence: 0.85,
+        matches: |t| REMOVE_APPLICATION.is_match(t) && !t.contains(" all "),
+    },
     Rule {
         name: "delete-data",
         intent: Intent::DeleteData,

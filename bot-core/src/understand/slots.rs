@@ -52,7 +52,7 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
                 .map(|r| r.instant);
         }
         Intent::ListApplications => slots.status = list_filter(lower),
-        Intent::ShowApplication => {
+        Intent::ShowApplication | Intent::RemoveApplication => {
             slots.company =
                 known_company(text, ctx).or_else(|| capitalised_name(text, &words(text)));
         }
