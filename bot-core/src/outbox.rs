@@ -18,6 +18,7 @@ pub struct OutboxSender {
     store: Store,
     adapter: Arc<dyn Adapter>,
     owner: String,
+    chat_id: Option<String>,
 }
 
 impl OutboxSender {
@@ -27,7 +28,15 @@ impl OutboxSender {
             store,
             adapter,
             owner: owner.into(),
+            chat_id: None,
         }
+    }
+
+    /// Drain only the rows of one chat: for an adapter that is one conversation (a
+    /// terminal), so two of them never print each other's replies.
+    pub fn only_chat(mut self, chat_id: impl Into<String>) -> Self {
+        self.chat_id = Some(chat_id.into());
+        self
     }
 
     /// Deliver specific rows now (the replies just recorded), in order. Rows another sender
@@ -48,7 +57,13 @@ impl OutboxSender {
         loop {
             let batch = self
                 .store
-                .claim_due_outbox(self.adapter.platform(), &self.owner, LEASE, 50)
+                .claim_due_outbox(
+                    self.adapter.platform(),
+                    self.chat_id.as_deref(),
+                    &self.owner,
+                    LEASE,
+                    50,
+                )
                 .await?;
             if batch.is_empty() {
                 return Ok(attempted);

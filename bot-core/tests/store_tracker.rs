@@ -314,15 +314,33 @@ async fn outbox_records_once_and_delivers_once(store: Store) {
     );
     assert!(store.mark_outbox_sent(ids[0], "a", "msg-1").await.unwrap());
 
+    // A sender scoped to another chat (another terminal) never takes this chat's rows.
+    let other_chat = store
+        .claim_due_outbox(
+            Platform::Console,
+            Some("console:someone-else"),
+            "other",
+            Duration::from_secs(60),
+            10,
+        )
+        .await
+        .unwrap();
+    assert!(other_chat.is_empty());
     // A sender that dies after claiming: its lease runs out and another sender takes over.
     let lost = store
-        .claim_due_outbox(Platform::Console, "dying", Duration::ZERO, 10)
+        .claim_due_outbox(Platform::Console, None, "dying", Duration::ZERO, 10)
         .await
         .unwrap();
     assert_eq!(lost.iter().map(|m| m.id).collect::<Vec<_>>(), [ids[1]]);
     tokio::time::sleep(Duration::from_millis(20)).await;
     let retaken = store
-        .claim_due_outbox(Platform::Console, "survivor", Duration::from_secs(60), 10)
+        .claim_due_outbox(
+            Platform::Console,
+            Some("console:erin"),
+            "survivor",
+            Duration::from_secs(60),
+            10,
+        )
         .await
         .unwrap();
     assert_eq!(retaken.len(), 1);
@@ -335,14 +353,14 @@ async fn outbox_records_once_and_delivers_once(store: Store) {
     );
     assert!(
         store
-            .claim_due_outbox(Platform::Console, "late", Duration::from_secs(60), 10)
+            .claim_due_outbox(Platform::Console, None, "late", Duration::from_secs(60), 10)
             .await
             .unwrap()
             .is_empty()
     );
     assert!(
         store
-            .claim_due_outbox(Platform::Telegram, "tg", Duration::from_secs(60), 10)
+            .claim_due_outbox(Platform::Telegram, None, "tg", Duration::from_secs(60), 10)
             .await
             .unwrap()
             .is_empty()

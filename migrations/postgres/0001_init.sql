@@ -111,6 +111,7 @@ CREATE TABLE outbox (
     idempotency_key      TEXT NOT NULL UNIQUE,
     user_id              BIGINT REFERENCES users(id) ON DELETE CASCADE,
     platform             TEXT NOT NULL,
+    chat_id              TEXT NOT NULL,     -- the platform's chat id, to drain one chat only
     chat_ref             TEXT NOT NULL,     -- JSON ChatRef
     payload              TEXT NOT NULL,     -- JSON Outbound
     state                TEXT NOT NULL DEFAULT 'pending'
@@ -125,3 +126,4 @@ CREATE TABLE outbox (
     sent_at              TIMESTAMPTZ
 );
 CREATE INDEX outbox_due ON outbox(platform, state, next_attempt_at);
+CREATE INDEX outbox_chat ON outbox(platform, chat_id, state);

@@ -99,20 +99,21 @@ enum Line {
 /// Run the chat until end of input (Ctrl-D) or Ctrl-C.
 pub async fn run(core: Core, options: ConsoleOptions) -> Result<(), ConsoleError> {
     let adapter = Arc::new(ConsoleAdapter::new(options.interactive));
-    let sender = OutboxSender::new(
-        core.store().clone(),
-        adapter.clone(),
-        format!("console-{}", std::process::id()),
-    );
-    // Anything recorded but not delivered before a crash goes out first.
-    sender.drain_due().await?;
-
     let chat = ChatRef {
         platform: Platform::Console,
         chat_id: format!("console:{}", options.user),
         thread_id: None,
         is_direct: true,
     };
+    let sender = OutboxSender::new(
+        core.store().clone(),
+        adapter.clone(),
+        format!("console-{}", std::process::id()),
+    )
+    .only_chat(chat.chat_id.clone());
+    // Anything recorded for this chat but not delivered before a crash goes out first.
+    sender.drain_due().await?;
+
     let (lines_tx, mut lines_rx) = mpsc::channel::<Line>(1);
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<()>();
     let reader = {

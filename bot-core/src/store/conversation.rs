@@ -135,12 +135,13 @@ impl Store {
             for (n, (reply, payload)) in replies.iter().zip(&payloads).enumerate() {
                 let key = format!("{reply_key}:{n}");
                 let inserted: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO outbox (idempotency_key, user_id, platform, chat_ref, payload, next_attempt_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+                    "INSERT INTO outbox (idempotency_key, user_id, platform, chat_id, chat_ref, payload, next_attempt_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
                 )
                 .bind(&key)
                 .bind(user_id)
                 .bind(chat.platform.as_str())
+                .bind(&chat.chat_id)
                 .bind(&chat_json)
                 .bind(payload)
                 .bind(at)

@@ -30,7 +30,7 @@ use std::time::Duration;
 /// Errors from the store. Callers show `Unavailable` as "try again" and the rest as a bug.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the data directory {path} cannot be used: {source}")]
+    #[error("the data directory {path} cannot be used")]
     DataDir {
         path: PathBuf,
         #[source]
@@ -263,7 +263,8 @@ fn migrator(migrations: &[EmbeddedMigration]) -> Migrator {
 }
 
 fn check_writable(dir: &Path) -> Result<(), StoreError> {
-    let probe = dir.join(".jtp-write-check");
+    // Per process: two jtp processes starting together must not remove each other's probe.
+    let probe = dir.join(format!(".jtp-write-check-{}", std::process::id()));
     std::fs::write(&probe, b"ok")
         .and_then(|()| std::fs::remove_file(&probe))
         .map_err(|source| StoreError::DataDir {

@@ -76,17 +76,19 @@ impl Store {
         })
     }
 
-    /// Claim up to `limit` rows of one platform that are due: pending and past their retry
-    /// time, or left `sending` by a sender whose lease ran out. Oldest first.
+    /// Claim up to `limit` rows of one platform (of one chat, when `chat_id` is given) that
+    /// are due: pending and past their retry time, or left `sending` by a sender whose lease
+    /// ran out. Oldest first.
     pub async fn claim_due_outbox(
         &self,
         platform: Platform,
+        chat_id: Option<&str>,
         owner: &str,
         lease: Duration,
         limit: i64,
     ) -> Result<Vec<ClaimedMessage>, StoreError> {
         let at = now();
-        let due = "SELECT id FROM outbox WHERE platform = $3 AND \
+        let due = "SELECT id FROM outbox WHERE platform = $3 AND ($6 IS NULL OR chat_id = $6) AND \
                    ((state = 'pending' AND next_attempt_at <= $4) OR (state = 'sending' AND lease_until < $4)) \
                    ORDER BY id LIMIT $5";
         let lock = match self.backend() {
@@ -104,6 +106,7 @@ impl Store {
                 .bind(platform.as_str())
                 .bind(at)
                 .bind(limit)
+                .bind(chat_id)
                 .fetch_all(pool)
                 .await?;
             let mut claimed = Vec::with_capacity(rows.len());

@@ -28,12 +28,12 @@ impl Word<'_> {
     }
 
     /// Starts a name: a capital anywhere ("Apple", "eBay", "GitLab").
-    fn capitalised(&self) -> bool {
+    pub(crate) fn capitalised(&self) -> bool {
         self.text.chars().any(char::is_uppercase)
     }
 
     /// Continues a name: a leading capital ("Credit Suisse", but not "Apple iOS").
-    fn title_case(&self) -> bool {
+    pub(crate) fn title_case(&self) -> bool {
         self.text.chars().next().is_some_and(char::is_uppercase)
     }
 }
@@ -54,6 +54,11 @@ pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
                 let raw = &text[s..i];
                 // A trailing full stop ends the sentence; "Inc." or ".NET" keep theirs inside.
                 let trimmed = raw.trim_end_matches(['.', '\'']);
+                // "Roche's offer": the name is "Roche".
+                let trimmed = trimmed
+                    .strip_suffix("'s")
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or(trimmed);
                 let end = s + trimmed.len();
                 if !trimmed.is_empty() {
                     let gap = &text[gap_start..s];
@@ -81,6 +86,12 @@ pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
 
 /// Words that end a company name.
 const COMPANY_STOPS: &[&str] = &[
+    "posting",
+    "listing",
+    "ad",
+    "advert",
+    "description",
+    "jd",
     "for",
     "as",
     "at",
@@ -215,7 +226,51 @@ pub(crate) fn company_after(
     words: &[Word<'_>],
     index: usize,
 ) -> Option<(String, usize)> {
-    chunk(text, words, index, COMPANY_STOPS).filter(|(name, _)| plausible_company(name))
+    let (_, end) = chunk(text, words, index, COMPANY_STOPS)?;
+    // The same leading article `chunk` skipped.
+    let first = if words[index].is_any(ARTICLES) {
+        index + 1
+    } else {
+        index
+    };
+    // A name typed with capitals ends at the first word without one ("JPMorgan Chase came
+    // in"): capitals are how people mark names. An all-lowercase name ("stripe") runs to a
+    // stop word instead.
+    let name_end = if words[first].capitalised() {
+        capitalised_run_end(words, first).min(end)
+    } else {
+        end
+    };
+    let name = text[words[first].start..words[name_end - 1].end].to_owned();
+    plausible_company(&name).then_some((name, name_end))
+}
+
+/// One past the last word of the capitalised run starting at `first`, joined across
+/// "of"/"&"/"and" ("Bank of America") and ending before role acronyms ("Google SWE").
+fn capitalised_run_end(words: &[Word<'_>], first: usize) -> usize {
+    let mut last = first;
+    let mut j = first + 1;
+    while j < words.len() && !words[j].breaks_before {
+        let next = &words[j];
+        let lower = next.text.to_ascii_lowercase();
+        let continues = next.title_case()
+            && !is_calendar_word(&lower)
+            && !NOT_NAMES.contains(&lower.as_str())
+            && !is_role_acronym(next.text);
+        if continues {
+            last = j;
+            j += 1;
+        } else if next.is_any(&["of", "&", "and"])
+            && words
+                .get(j + 1)
+                .is_some_and(|n| n.title_case() && !n.breaks_before)
+        {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    last + 1
 }
 
 /// The role starting at word `index` ("an iOS engineer" → "iOS engineer").
@@ -225,6 +280,17 @@ pub(crate) fn role_at(text: &str, words: &[Word<'_>], index: usize) -> Option<(S
 
 /// Common words that start a sentence capitalised but never name a company.
 const NOT_NAMES: &[&str] = &[
+    "sent",
+    "no",
+    "mock",
+    "haha",
+    "please",
+    "can",
+    "could",
+    "should",
+    "would",
+    "will",
+    "is",
     "i",
     "i'm",
     "im",
@@ -304,6 +370,120 @@ const NOT_NAMES: &[&str] = &[
     "to",
 ];
 
+/// Words that make up job titles, to tell "netflix senior data scientist" apart.
+const ROLE_WORDS: &[&str] = &[
+    "senior",
+    "junior",
+    "lead",
+    "staff",
+    "principal",
+    "head",
+    "chief",
+    "data",
+    "software",
+    "backend",
+    "back-end",
+    "frontend",
+    "front-end",
+    "full",
+    "fullstack",
+    "full-stack",
+    "stack",
+    "product",
+    "project",
+    "program",
+    "engineer",
+    "engineering",
+    "developer",
+    "dev",
+    "designer",
+    "design",
+    "manager",
+    "analyst",
+    "scientist",
+    "researcher",
+    "consultant",
+    "architect",
+    "intern",
+    "internship",
+    "graduate",
+    "associate",
+    "director",
+    "specialist",
+    "administrator",
+    "admin",
+    "ops",
+    "devops",
+    "sre",
+    "qa",
+    "test",
+    "tester",
+    "security",
+    "cloud",
+    "platform",
+    "mobile",
+    "ios",
+    "android",
+    "web",
+    "ml",
+    "machine",
+    "learning",
+    "ai",
+    "ux",
+    "ui",
+    "marketing",
+    "sales",
+    "account",
+    "customer",
+    "support",
+    "success",
+    "operations",
+    "finance",
+    "financial",
+    "accountant",
+    "recruiter",
+    "legal",
+    "content",
+    "writer",
+    "editor",
+    "technician",
+    "coordinator",
+    "officer",
+    "executive",
+    "infrastructure",
+    "systems",
+    "network",
+    "embedded",
+    "firmware",
+    "hardware",
+    "research",
+    "quantitative",
+    "quant",
+    "trader",
+    "risk",
+    "controls",
+    "automation",
+    "reliability",
+    "solutions",
+    "technical",
+    "business",
+    "growth",
+    "swe",
+    "sde",
+    "pm",
+];
+
+/// Short role names that are written in capitals but are not part of a company name.
+pub(crate) const ROLE_ACRONYMS: &[&str] = &[
+    "swe", "sde", "sre", "pm", "tpm", "em", "qa", "ml", "ai", "ux", "ui", "devops", "mle", "cto",
+    "cfo", "vp", "bi", "it",
+];
+
+/// Whether `word` is a short role name like "SWE" or "PM".
+pub(crate) fn is_role_acronym(word: &str) -> bool {
+    ROLE_ACRONYMS.contains(&word.to_ascii_lowercase().as_str())
+}
+
 fn plausible_company(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     !NOT_NAMES.contains(&lower.as_str()) && !is_calendar_word(&lower)
@@ -320,38 +500,57 @@ fn is_calendar_word(lower: &str) -> bool {
 /// "GitLab"), joined across "of"/"&" ("Bank of America"). Names that only look capitalised
 /// because they start the sentence ("Just", "Got") are skipped.
 pub(crate) fn capitalised_name(text: &str, words: &[Word<'_>]) -> Option<String> {
-    let mut i = 0;
-    while i < words.len() {
-        let w = &words[i];
+    capitalised_name_at(words)
+        .map(|(first, end)| text[words[first].start..words[end - 1].end].to_owned())
+}
+
+/// Word range `[first, end)` of the first capitalised name, see [`capitalised_name`].
+pub(crate) fn capitalised_name_at(words: &[Word<'_>]) -> Option<(usize, usize)> {
+    let first = words.iter().position(|w| {
         let lower = w.text.to_ascii_lowercase();
-        if w.capitalised() && !NOT_NAMES.contains(&lower.as_str()) && !is_calendar_word(&lower) {
-            let first = i;
-            let mut last = i;
-            let mut j = i + 1;
-            while j < words.len() && !words[j].breaks_before {
-                let next = &words[j];
-                let next_lower = next.text.to_ascii_lowercase();
-                if next.title_case()
-                    && !is_calendar_word(&next_lower)
-                    && !NOT_NAMES.contains(&next_lower.as_str())
-                {
-                    last = j;
-                    j += 1;
-                } else if next.is_any(&["of", "&", "and"])
-                    && words
-                        .get(j + 1)
-                        .is_some_and(|n| n.title_case() && !n.breaks_before)
-                {
-                    j += 1;
-                } else {
-                    break;
-                }
-            }
-            return Some(text[words[first].start..words[last].end].to_owned());
-        }
-        i += 1;
+        w.capitalised()
+            && !NOT_NAMES.contains(&lower.as_str())
+            && !is_calendar_word(&lower)
+            && !is_role_acronym(w.text)
+    })?;
+    Some((first, capitalised_run_end(words, first)))
+}
+
+/// Split "Goldman Sachs analyst" / "Google SWE" into company and role: the leading
+/// capitalised words are the company, the rest the role. No company when the whole chunk
+/// is a role ("SRE", "backend").
+pub(crate) fn split_company_role(name: &str) -> (Option<String>, Option<String>) {
+    let ws = words(name);
+    let Some(w0) = ws.first() else {
+        return (None, None);
+    };
+    if is_role_acronym(w0.text) {
+        return (None, Some(name.to_owned()));
     }
-    None
+    if !w0.capitalised() {
+        // "netflix senior data scientist": a word that is not a role word, then role words.
+        let lower = w0.text.to_ascii_lowercase();
+        let rest_is_role = ws.len() >= 2
+            && ws[1..]
+                .iter()
+                .any(|w| ROLE_WORDS.contains(&w.text.to_ascii_lowercase().as_str()));
+        if !ROLE_WORDS.contains(&lower.as_str()) && rest_is_role {
+            return (
+                Some(w0.text.to_owned()),
+                Some(name[ws[1].start..].trim().to_owned()),
+            );
+        }
+        return (None, Some(name.to_owned()));
+    }
+    let end = capitalised_run_end(&ws, 0);
+    let role = ws
+        .get(end)
+        .map(|w| name[w.start..].trim().to_owned())
+        .filter(|r| !r.is_empty());
+    match role {
+        Some(role) => (Some(name[..ws[end - 1].end].to_owned()), Some(role)),
+        None => (None, Some(name.to_owned())),
+    }
 }
 
 #[cfg(test)]

@@ -166,9 +166,11 @@ pub fn city_timezone(place: &str) -> Option<Tz> {
         return zone.parse().ok();
     }
     let underscored = wanted.replace(' ', "_");
+    // Canonical "Area/City" names first: "Singapore" means Asia/Singapore, not the legacy
+    // top-level alias.
     TZ_VARIANTS
         .iter()
-        .find(|tz| tz.name().eq_ignore_ascii_case(&underscored))
+        .find(|tz| tz.name().contains('/') && tz.name().eq_ignore_ascii_case(&underscored))
         .or_else(|| {
             // The city part of a canonical zone: "Europe/Zurich" for "zurich". Prefer
             // zones under a continent over legacy aliases like "US/…".
@@ -181,6 +183,11 @@ pub fn city_timezone(place: &str) -> Option<Tz> {
                     && !name.starts_with("US/")
                     && !name.starts_with("Etc/")
             })
+        })
+        .or_else(|| {
+            TZ_VARIANTS
+                .iter()
+                .find(|tz| tz.name().eq_ignore_ascii_case(&underscored))
         })
         .copied()
 }

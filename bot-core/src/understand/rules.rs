@@ -14,24 +14,28 @@ regex!(
 );
 regex!(
     EXPORT,
-    r"\b(export|download|send me|give me)\b.{0,30}\b(my data|all my data|everything|my information|a copy)\b|^/?export\b|\bexport (my )?(data|applications)\b"
+    r"\b(export|download|send me|give me|get|have|want)\b.{0,30}\b(my data|all my data|everything|my information|a copy)\b|\bcopy of (?:everything|all|my)\b|^/?export\b|\bexport (my )?(data|applications)\b"
 );
-regex!(TIMEZONE_WORD, r"\btime ?zone\b");
+regex!(TIMEZONE_WORD, r"\b(?:time ?zone|tz)\b");
 regex!(
     pub(super) TIMEZONE_TARGET,
-    r"\btime ?zone\s*(?:is|to|=|:|as)?\s*(?:now\s+)?(?:to\s+)?(.+)$"
+    r"\b(?:time ?zone|tz)\s*(?:is|to|=|:|as)?\s*(?:now\s+)?(?:to\s+)?(.+)$"
 );
 regex!(
     pub(super) LIVE_IN,
-    r"\b(?:i live in|i'm living in|i am living in|i'm in|i am in|im in|i'm based in|i am based in|based in|i moved to|i've moved to|i have moved to|i'm moving to|i'm located in|i am located in|i'm now in|i am now in|i'm currently in|i am currently in)\s+(.+)$"
+    r"\b(?:i live in|i'm living in|i am living in|i'm in|i am in|im in|i'm based in|i am based in|based in|i moved to|i've moved to|i have moved to|i'm moving to|i'm located in|i am located in|i'm now in|i am now in|i'm currently in|i am currently in|(?:i |i've |i have )?(?:just |recently )?(?:moved|relocated|relocating|moving) to)\s+(.+)$"
 );
 regex!(
     SNOOZE,
-    r"^(?:please\s+)?(?:snooze|remind me again|postpone|delay|later)\b"
+    r"\bsnooze\b|^(?:please\s+)?(?:remind me again|postpone|delay|later)\b"
 );
 regex!(
     pub(super) REMIND,
     r"\b(remind me|set (?:a |an )?reminder|reminder (?:to|for|about)|remember to|don'?t let me forget|ping me|nudge me|alert me|notify me)\b"
+);
+regex!(
+    REMINDER_QUESTION,
+    r"^(?:what|which|show|list|any|do i have)\b.{0,40}\b(?:reminders?|remind(?:ed)? me (?:about|of)|nudges|scheduled)\b"
 );
 regex!(
     LIST_REMINDERS,
@@ -49,18 +53,28 @@ regex!(
     REMOVE_APPLICATION,
     r"\b(?:delete|remove|drop|untrack|stop tracking)\b.{0,40}\b(?:application|app)\b|^(?:please )?stop tracking\b"
 );
-regex!(COVER, r"\b(cover|motivation(?:al)?) letter\b");
+regex!(COVER, r"\b(?:cover|covering|motivation(?:al)?) letters?\b");
 regex!(
     RESUME,
     r"\b(cv|resume|résumé|curriculum vitae)\b|\bkeywords?\b.{0,40}\bmissing\b|\bmissing\b.{0,20}\bkeywords?\b|\bats\b"
 );
 regex!(
     PREP,
-    r"\b(prep|prepare|preparing|practice|practise|rehearse|mock|drill|coach me)\b.{0,40}\b(interviews?|onsite|on-site|questions|behaviou?ral|technical|system design|star|call|screen)\b|\binterview (?:questions|tips|prep|practice)\b|\bhelp me prep\b|\bmock interview\b"
+    r"\b(prep|prepare|preparing|practice|practise|rehearse|mock|drill|coach me|get ready|getting ready|expect)\b.{0,60}\b(interviews?|onsite|on-site|questions|behaviou?ral|technical|system design|star|call|screen)\b|\binterview (?:questions|tips|prep|practice)\b|\bhelp me prep\b|\bmock interview\b|\b(?:quiz|grill|drill|test) me\b|\bquestions (?:will|do|does|might|would|could|to expect)\b.{0,60}\b(?:ask|interview)"
 );
 regex!(
     QUESTION_START,
-    r"^(?:can you |could you |please )?(show|list|see|view|display|give me|what|which|how many|where|any|tell me|remind me of)\b"
+    r"^(?:can you |could you |please )?(show|list|see|view|display|give me|what|which|who|how many|where|any|tell me|remind me of)\b"
+);
+// A question that asks for applications by status ("who ghosted me?", "list the jobs I
+// withdrew from") rather than reporting one.
+regex!(
+    STATUS_QUESTION,
+    r"^(?:can you |could you |please )?(?:show|list|which|who|how many|display|view|give me)\b|^(?:what|any)\b.*\?\s*$"
+);
+regex!(
+    ADVICE_QUESTION,
+    r"^(?:should i|how (?:do|should|can|would) i|how to|is it (?:bad|ok|okay|normal|wise|smart|weird|rude|fine|too|worth)|what should i do|would it be|do you think i should|is .{1,40} worth it)\b|\bgood idea or\b"
 );
 regex!(
     APPS_NOUN,
@@ -72,19 +86,19 @@ regex!(
 );
 regex!(
     TRACK,
-    r"\b(?:i(?:'ve| have)? (?:just )?applied|just applied|applied (?:to|at|with|for)|^applied\b|sent (?:my|an|the|in my) (?:application|cv|resume)|submitted (?:my |an |the )?application|log (?:an |my |a new |this )?application|track (?:an |my |a new |this )?(?:application|job)|add (?:an |a new )?application|new application|application (?:to|at|for|with)|applying (?:to|at|for|with))\b"
+    r"\b(?:i(?:'ve| have)? (?:just )?applied|just applied|applied (?:to|at|with|for)|^applied\b|sent (?:off |in |over |out )?(?:my|an|the) (?:application|cv|resume)|hit (?:submit|send) on|submitted (?:my |an |the )?application|log (?:an |my |a new |this )?application|track (?:an |my |a new |this )?(?:application|job)|^(?:please )?(?:track|log|save|add) (?:this|that|it)\b|add (?:an |a new )?application|new application|application (?:to|at|for|with)|applying (?:to|at|for|with))\b"
 );
 regex!(
     SEARCH,
-    r"\b(find|search|look(?:ing)? for|hunting for|show me|any|browse|are there)\b.{0,60}\b(jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|gigs?|postings?)\b|\b(?:i want|i'd like|i would like|looking for|i need) (?:a |an )?(?:new )?(?:job|role|position|work) as\b|\bjobs? (?:in|near)\b"
+    r"\b(find|search|look(?:ing)? for|hunting for|show me|any|browse|are there)\b.{0,60}\b(jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|gigs?|postings?)\b|\b(?:i want|i'd like|i would like|looking for|i need) (?:a |an )?(?:new )?(?:job|role|position|work) as\b|\bjobs? (?:in|near)\b|^(?:remote |hybrid |onsite |senior |junior )?[\w+#./ -]{2,40}\b(?:jobs|roles|positions|openings|vacancies)(?: (?:in|near) [\w ]+)?\W*$|^(?:job|jobs|role) search\b"
 );
 regex!(
     ADVICE,
-    r"\b(how (?:do|should|can|to|would) i|should i|advice|tips?|negotiat\w*|raise|salary|promotion|career|resign|quit|burn ?out|switch (?:jobs|careers|fields)|imposter|network(?:ing)?|linkedin|gap in my|counter ?offer)\b"
+    r"\b(how (?:do|should|can|to|would) i|should i|advice|tips?|negotiat\w*|raise|salary|promotion|career|resign|quit|burn ?out|switch (?:jobs|careers|fields)|imposter|network(?:ing)?|linkedin|gap in my|counter ?offer|freelanc\w*|thinking (?:about|of) (?:going|quitting|leaving|switching|changing|moving)|worth (?:it|switching))\b"
 );
 regex!(
     SMALLTALK,
-    r"^(hi|hello|hey|yo|hiya|howdy|good (?:morning|afternoon|evening)|thanks?|thank you|thx|ty|cheers|bye|goodbye|see you|how are you|ok|okay|cool|great|nice|awesome|lol|sure|nice one|good night)\b"
+    r"^(haha\w*|hehe\w*|lmao|:\)|hi|hello|hey|yo|hiya|howdy|good (?:morning|afternoon|evening)|thanks?|thank you|thx|ty|cheers|bye|goodbye|see you|how are you|ok|okay|cool|great|nice|awesome|lol|sure|nice one|good night)\b"
 );
 regex!(
     SHOW,
@@ -92,11 +106,11 @@ regex!(
 );
 
 /// Status cues in updates, most specific first.
-pub(super) static STATUS_CUES: LazyLock<Vec<(Regex, Status)>> = LazyLock::new(|| {
+static STATUS_CUES: LazyLock<Vec<(Regex, Status)>> = LazyLock::new(|| {
     [
         (r"\b(accepted|accept|signed|signing|i'?m joining|i will join|i'll join)\b", Status::Accepted),
         (r"\b(withdr[ae]w\w*|pulled (?:out|my application)|dropp(?:ed|ing) out|backed out|no longer interested)\b", Status::Withdrawn),
-        (r"\b(rejected|rejection|turned me down|declined me|declined my|not moving forward|won'?t be moving|didn'?t get|did not get|no longer considering|said no|not selected|unsuccessful|passed on me)\b", Status::Rejected),
+        (r"\b(rejected|rejection|unfortunately|other candidates|decided not to|turned me down|declined me|declined my|not moving forward|won'?t be moving|didn'?t get|did not get|no longer considering|said no|not selected|unsuccessful|passed on me)\b", Status::Rejected),
         (r"\b(ghosted|never heard back|no response|haven'?t heard|radio silence|no news)\b", Status::Ghosted),
         (r"\b(offer|offered me)\b", Status::Offer),
         (r"\b(phone screen|screening|screen call|recruiter call|hr call|intro call|called me|called|reached out|phone call)\b", Status::Screening),
@@ -106,6 +120,8 @@ pub(super) static STATUS_CUES: LazyLock<Vec<(Regex, Status)>> = LazyLock::new(||
     .map(|(re, status)| (Regex::new(re).expect("status cue regex is valid"), status))
     .collect()
 });
+
+regex!(APPLIED_VERB, r"\b(?:applied|applying|sent|submitted)\b");
 
 regex!(
     pub(super) MARK_AS,
@@ -146,6 +162,12 @@ const RULES: &[Rule] = &[
         matches: |t| SNOOZE.is_match(t),
     },
     Rule {
+        name: "reminder-question",
+        intent: Intent::ListReminders,
+        confidence: 0.85,
+        matches: |t| REMINDER_QUESTION.is_match(t),
+    },
+    Rule {
         name: "remind",
         intent: Intent::SetReminder,
         confidence: 0.9,
@@ -168,12 +190,6 @@ const RULES: &[Rule] = &[
         intent: Intent::InterviewPrep,
         confidence: 0.85,
         matches: |t| PREP.is_match(t),
-    },
-    Rule {
-        name: "resume",
-        intent: Intent::AnalyzeResume,
-        confidence: 0.85,
-        matches: |t| RESUME.is_match(t),
     },
     Rule {
         name: "help",
@@ -200,13 +216,30 @@ const RULES: &[Rule] = &[
         name: "list-applications",
         intent: Intent::ListApplications,
         confidence: 0.85,
-        matches: |t| QUESTION_START.is_match(t) && APPS_NOUN.is_match(t) || MY_APPS.is_match(t),
+        matches: |t| {
+            QUESTION_START.is_match(t) && APPS_NOUN.is_match(t)
+                || MY_APPS.is_match(t)
+                || STATUS_QUESTION.is_match(t) && status_cue(t).is_some()
+        },
     },
     Rule {
         name: "track",
         intent: Intent::TrackApplication,
         confidence: 0.9,
-        matches: |t| TRACK.is_match(t),
+        // "withdraw my application to UBS" reports news about one, it does not add one.
+        matches: |t| TRACK.is_match(t) && (APPLIED_VERB.is_match(t) || !is_strong_news(t)),
+    },
+    Rule {
+        name: "resume",
+        intent: Intent::AnalyzeResume,
+        confidence: 0.85,
+        matches: |t| RESUME.is_match(t),
+    },
+    Rule {
+        name: "advice-question",
+        intent: Intent::CareerAdvice,
+        confidence: 0.8,
+        matches: |t| ADVICE_QUESTION.is_match(t),
     },
     Rule {
         name: "mark-as",
@@ -222,7 +255,7 @@ const RULES: &[Rule] = &[
         name: "status-cue",
         intent: Intent::UpdateApplication,
         confidence: 0.8,
-        matches: |t| STATUS_CUES.iter().any(|(re, _)| re.is_match(t)),
+        matches: |t| status_cue(t).is_some(),
     },
     // "they moved me forward": an update whose new status the dialogue asks for.
     Rule {
@@ -261,10 +294,48 @@ const RULES: &[Rule] = &[
     },
 ];
 
+/// The status a cue in the text names, most specific first.
+pub(super) fn status_cue(lower: &str) -> Option<Status> {
+    STATUS_CUES
+        .iter()
+        .find(|(re, _)| re.is_match(lower))
+        .map(|(_, status)| *status)
+}
+
+/// News that closes or decides an application (not just "called" or "interview").
+fn is_strong_news(lower: &str) -> bool {
+    matches!(
+        status_cue(lower),
+        Some(
+            Status::Accepted
+                | Status::Withdrawn
+                | Status::Rejected
+                | Status::Ghosted
+                | Status::Offer
+        )
+    )
+}
+
+// Openers that carry no meaning for the request: "ok so", "ugh", "fyi", "can you".
+regex!(
+    FILLER,
+    r"^(?:(?:ok(?:ay)?|so|well|ugh+|yay+|wow|fyi|btw|hey|hi|hmm+|um+|oh|also|and|pls|please|quick update|lol|haha|can you|could you|would you)\b[\s,:!.-]*|(?:update|news)\s*:\s*)+"
+);
+
 /// Apply the rules to one trimmed message.
-pub(crate) fn classify(text: &str, ctx: &Context<'_>) -> Understanding {
-    let lower = text.to_ascii_lowercase();
-    let Some(rule) = RULES.iter().find(|rule| (rule.matches)(&lower)) else {
+pub(crate) fn classify(full: &str, ctx: &Context<'_>) -> Understanding {
+    let full_lower = full.to_ascii_lowercase();
+    // Read past chatty openers; if the opener was the whole message ("hey there"), read it
+    // whole instead.
+    let skip = FILLER.find(&full_lower).map_or(0, |m| m.end());
+    let first_rule = |lower: &str| RULES.iter().find(|rule| (rule.matches)(lower));
+    let (text, lower, rule) = match first_rule(&full_lower[skip..]) {
+        Some(rule) if skip < full.len() => {
+            (&full[skip..], full_lower[skip..].to_owned(), Some(rule))
+        }
+        _ => (full, full_lower.clone(), first_rule(&full_lower)),
+    };
+    let Some(rule) = rule else {
         return Understanding {
             intent: Intent::Unknown,
             slots: Slots {

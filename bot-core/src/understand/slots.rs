@@ -1,9 +1,12 @@
 //! Slot filling: given the intent the rules chose, pull its slots out of the text — names
 //! with the chunker in `company`, times with `time`, and the rest with small patterns.
 
-use super::company::{Word, capitalised_name, company_after, role_at, words};
+use super::company::{
+    Word, capitalised_name, capitalised_name_at, company_after, is_role_acronym, role_at,
+    split_company_role, words,
+};
 use super::lexicon::city_timezone;
-use super::rules::{LIVE_IN, MARK_AS, REMIND, STATUS_CUES, TIMEZONE_TARGET};
+use super::rules::{LIVE_IN, MARK_AS, REMIND, TIMEZONE_TARGET, status_cue};
 use super::time::{self, Bias};
 use super::{Context, Intent, Money, Slots};
 use crate::tracker::Status;
@@ -39,8 +42,16 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
                 .find(text)
                 .map(|m| m.as_str().trim_end_matches(['.', ',', ')']).to_owned());
             let (company, role) = company_and_role(&masked, &["to", "at", "with"], &["for", "as"]);
-            slots.company = company.or_else(|| capitalised_name(&masked, &words(&masked)));
             slots.role = role;
+            slots.company = company.or_else(|| {
+                // "hit submit on the Datadog application, site reliability engineer"
+                let ws = words(&masked);
+                let (first, end) = capitalised_name_at(&ws)?;
+                if slots.role.is_none() {
+                    slots.role = role_after_name(&masked, &ws, end);
+                }
+                Some(masked[ws[first].start..ws[end - 1].end].to_owned())
+            });
         }
         Intent::UpdateApplication => {
             let found = time::find(text, ctx.now, ctx.tz, Bias::Future);
@@ -58,15 +69,18 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
         }
         Intent::SearchJobs => search_slots(text, lower, &mut slots),
         Intent::AnalyzeResume => {
-            slots.company =
-                known_company(text, ctx).or_else(|| capitalised_name(text, &words(text)));
+            let (company, _) = company_and_role(text, &["for", "at", "to", "with"], &[]);
+            slots.company = known_company(text, ctx)
+                .or(company)
+                .or_else(|| capitalised_name(text, &words(text)));
         }
         Intent::CoverLetter | Intent::InterviewPrep => {
             let (company, role) = company_and_role(text, &["for", "at", "with", "to"], &["as"]);
+            let ws = words(text);
+            slots.role = role.or_else(|| role_before_interview(text, &ws));
             slots.company = company
                 .or_else(|| known_company(text, ctx))
-                .or_else(|| capitalised_name(text, &words(text)));
-            slots.role = role;
+                .or_else(|| capitalised_name(text, &ws));
         }
         Intent::SetReminder => {
             let found = time::find(text, ctx.now, ctx.tz, Bias::Future);
@@ -113,6 +127,7 @@ fn company_and_role(
 ) -> (Option<String>, Option<String>) {
     let ws = words(text);
     let mut company = None;
+    let mut company_end = None;
     let mut role = None;
     let mut i = 0;
     while i < ws.len() {
@@ -121,12 +136,47 @@ fn company_and_role(
             && w.is_any(company_preps)
             && let Some((name, next)) = company_after(text, &ws, i + 1)
         {
+            if ws.get(next).is_some_and(|n| n.is_any(POSTING_NOUNS)) {
+                // "the shopify listing": a posting names its company.
+                company = Some(name);
+                company_end = Some(next);
+                i = next + 1;
+                continue;
+            }
             if ws.get(next).is_some_and(|n| n.is_any(ROLE_NOUNS)) {
-                role.get_or_insert(name);
+                // "for the SRE job", "the Goldman Sachs analyst role".
+                let (named_company, named_role) = split_company_role(&name);
+                if named_company.is_some() {
+                    company = named_company;
+                }
+                if let Some(r) = named_role {
+                    role.get_or_insert(r);
+                }
                 i = next + 1;
                 continue;
             }
             company = Some(name);
+            company_end = Some(next);
+            // "for Google SWE": an acronym role right after the name.
+            if role.is_none()
+                && ws.get(next).is_some_and(|n| is_role_acronym(n.text))
+                && let Some((r, after)) = role_at(text, &ws, next)
+            {
+                role = Some(r);
+                i = after;
+                continue;
+            }
+            // "for the Goldman Sachs analyst role": the role runs from the name to "role".
+            if role.is_none()
+                && let Some((r, after)) = role_at(text, &ws, next)
+                && ws.get(after).is_some_and(|n| n.is_any(ROLE_NOUNS))
+                && !ws[next].breaks_before
+                && !ws[next].is_any(&["for", "as", "at", "with", "to", "in", "on", "from"])
+            {
+                role = Some(r);
+                i = after + 1;
+                continue;
+            }
             if role.is_none()
                 && let Some((r, after)) = role_after_break(text, &ws, next)
             {
@@ -147,9 +197,16 @@ fn company_and_role(
         }
         i += 1;
     }
+    if role.is_none()
+        && let Some(end) = company_end
+    {
+        // "Applied to ABB on 2 November, controls engineer role"
+        role = role_after_name(text, &ws, end);
+    }
     if company.is_none() {
-        // "log an application: Airbnb, data analyst, applied on Nov 20"
+        // "log an application: Airbnb, data analyst, applied on Nov 20" (after a colon)
         if let Some(start) = ws.iter().position(|w| w.breaks_before)
+            && text[..ws[start].start].contains(':')
             && let Some((name, next)) = company_after(text, &ws, start)
         {
             company = Some(name);
@@ -159,6 +216,80 @@ fn company_and_role(
         }
     }
     (company, role.filter(|r| !r.is_empty()))
+}
+
+/// The role in the first comma- or dash-separated part after word `end`.
+fn role_after_name(text: &str, ws: &[Word<'_>], end: usize) -> Option<String> {
+    let next_break = (end..ws.len()).find(|&k| ws[k].breaks_before)?;
+    role_after_break(text, ws, next_break).map(|(r, _)| r)
+}
+
+/// "a backend engineer interview", "Amazon product manager interview tips": the words
+/// just before "interview" that name a role (not the company, not the kind of interview).
+fn role_before_interview(text: &str, ws: &[Word<'_>]) -> Option<String> {
+    const KINDS: &[&str] = &[
+        "a",
+        "an",
+        "the",
+        "my",
+        "for",
+        "in",
+        "at",
+        "with",
+        "of",
+        "to",
+        "on",
+        "prep",
+        "mock",
+        "me",
+        "upcoming",
+        "next",
+        "big",
+        "first",
+        "second",
+        "third",
+        "final",
+        "technical",
+        "behavioral",
+        "behavioural",
+        "phone",
+        "video",
+        "this",
+        "that",
+        "system",
+        "design",
+        "coding",
+        "case",
+        "hr",
+        "culture",
+        "fit",
+        "panel",
+        "onsite",
+        "round",
+        "practice",
+        "live",
+        "virtual",
+        "remote",
+        "real",
+        "job",
+    ];
+    let at = ws
+        .iter()
+        .position(|w| w.is_any(&["interview", "interviews", "onsite", "loop"]))?;
+    let mut first = at;
+    while first > 0 {
+        let w = &ws[first - 1];
+        // A capitalised word is the company ("Amazon"), unless it is an acronym ("SWE").
+        let company = w.title_case() && !w.text.chars().all(char::is_uppercase);
+        if w.is_any(KINDS) || company {
+            break;
+        }
+        first -= 1;
+        if w.breaks_before {
+            break;
+        }
+    }
+    (first < at).then(|| text[ws[first].start..ws[at - 1].end].to_owned())
 }
 
 /// A role that follows a name after punctuation: "Microsoft - cloud solution architect".
@@ -185,24 +316,84 @@ fn update_company(masked: &str, ctx: &Context<'_>) -> Option<String> {
         let span = c.get(1).expect("group 1 always participates");
         let name = masked[span.range()].trim();
         let name = name.strip_prefix("the ").unwrap_or(name);
-        if !name.is_empty() && !name.starts_with('#') {
+        if !name.is_empty() && !name.starts_with('#') && !is_pronoun(name) {
             return Some(strip_trailing_nouns(name));
         }
     }
     let ws = words(masked);
     let capitalised = capitalised_name(masked, &ws);
-    for (i, w) in ws.iter().enumerate() {
-        if w.is_any(&["from", "with", "at", "by"])
-            && let Some((name, _)) = company_after(masked, &ws, i + 1)
+    // "stripe moved me to the phone screen": the sentence's subject, typed in lower case.
+    if capitalised.is_none()
+        && let Some(c) = SUBJECT.captures(&lower)
+    {
+        let span = c.get(1).expect("group 1 always participates");
+        let name = masked[span.range()].trim();
+        if !name
+            .split_whitespace()
+            .any(|w| is_pronoun(w) || NOT_SUBJECTS.contains(&w))
         {
-            let all_lower = !name.chars().any(char::is_uppercase);
-            if all_lower && capitalised.is_some() {
-                break;
+            return Some(name.to_owned());
+        }
+    }
+    // "an email from stripe" names the sender most reliably; then "with"/"at"/"by".
+    for preps in [&["from"][..], &["with", "at", "by"][..]] {
+        for (i, w) in ws.iter().enumerate() {
+            if w.is_any(preps)
+                && let Some((name, _)) = company_after(masked, &ws, i + 1)
+            {
+                let all_lower = !name.chars().any(char::is_uppercase);
+                if all_lower && capitalised.is_some() {
+                    return capitalised;
+                }
+                return Some(name);
             }
-            return Some(name);
         }
     }
     capitalised
+}
+
+regex!(
+    SUBJECT,
+    r"^([a-z0-9][\w&.' -]{0,40}?)\s+(?:just |finally |also )?(?:moved|rejected|invited|called|offered|ghosted|emailed|reached|scheduled|wants|declined|turned|replied|got back|sent me|made me|came back|final round|interview|onsite|on-site|phone screen|offer|recruiter|hr|hiring|people|team)\b"
+);
+
+/// Nouns after a company that mean "its job posting".
+const POSTING_NOUNS: &[&str] = &["posting", "listing", "ad", "advert", "description", "jd"];
+
+/// Words that make a sentence's subject a person or the speaker, not a company.
+const NOT_SUBJECTS: &[&str] = &[
+    "i",
+    "recruiter",
+    "hr",
+    "manager",
+    "someone",
+    "somebody",
+    "company",
+    "team",
+    "the",
+    "my",
+    "hiring",
+    "interviewer",
+    "nobody",
+];
+
+fn is_pronoun(word: &str) -> bool {
+    matches!(
+        word.trim().to_ascii_lowercase().as_str(),
+        "it" | "them"
+            | "they"
+            | "this"
+            | "that"
+            | "this one"
+            | "that one"
+            | "he"
+            | "she"
+            | "we"
+            | "you"
+            | "me"
+            | "my application"
+            | "the application"
+    )
 }
 
 fn strip_trailing_nouns(name: &str) -> String {
@@ -248,10 +439,7 @@ fn status_of(lower: &str) -> Option<Status> {
     {
         return Some(status);
     }
-    STATUS_CUES
-        .iter()
-        .find(|(re, _)| re.is_match(lower))
-        .map(|(_, status)| *status)
+    status_cue(lower)
 }
 
 /// A status named by one word ("interviewing", "rejected", "ghosted").
@@ -277,7 +465,10 @@ fn list_filter(lower: &str) -> Option<Status> {
         FILTER,
         r"\b(rejected|rejections?|interviews?|interviewing|offers?|ghosted|screening|screens|withdrawn|accepted|applied only|status (\w+))\b"
     );
-    let c = FILTER.captures(lower)?;
+    let Some(c) = FILTER.captures(lower) else {
+        // "list the jobs I withdrew from", "where did I get an offer"
+        return status_cue(lower);
+    };
     let word = c.get(2).map_or(&c[1], |m| m.as_str());
     status_word(word.trim_end_matches(" only")).or_else(|| status_word(word.trim_end_matches('s')))
 }
@@ -290,16 +481,14 @@ fn search_slots(text: &str, lower: &str, slots: &mut Slots) {
     }
     regex!(
         LOCATION,
-        r"\b(?:in|near|around|based in|at)\s+([A-Za-z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)"
+        r"(?:\b(?:in|near|around|based in)\s+|,\s*)(\w[\w.'-]*(?:\s+\w[\w.'-]*){0,2})"
     );
     let mut location_span = None;
     for c in LOCATION.captures_iter(text) {
         let m = c.get(1).expect("group 1 always participates");
-        let place = m.as_str();
-        let capitalised = place.starts_with(char::is_uppercase);
-        if capitalised || city_timezone(place).is_some() {
+        if let Some(place) = place_at(m.as_str()) {
             slots.location = Some(place.to_owned());
-            location_span = Some(c.get(0).expect("group 0").range());
+            location_span = Some(c.get(0).expect("group 0").start()..m.start() + place.len());
             break;
         }
     }
@@ -371,6 +560,29 @@ fn search_slots(text: &str, lower: &str, slots: &mut Slots) {
     if !role.is_empty() {
         slots.role = Some(role.join(" "));
     }
+}
+
+/// The place at the start of `words`: capitalised words ("New York", "Zürich"), or a known
+/// city typed in lower case ("san francisco").
+fn place_at(words: &str) -> Option<&str> {
+    let parts: Vec<(usize, &str)> = words
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - words.as_ptr() as usize, w))
+        .collect();
+    let (_, first) = parts.first()?;
+    if first.starts_with(char::is_uppercase) {
+        let run = parts
+            .iter()
+            .take_while(|(_, w)| w.starts_with(char::is_uppercase))
+            .last()
+            .map_or(0, |(at, w)| at + w.len());
+        return Some(words[..run].trim_end_matches(['.', ',', '?', '!']));
+    }
+    (1..=parts.len()).rev().find_map(|n| {
+        let (at, last) = parts[n - 1];
+        let candidate = &words[..at + last.len()];
+        city_timezone(candidate).map(|_| candidate.trim_end_matches(['.', ',', '?', '!']))
+    })
 }
 
 /// What to be reminded of: the message without "remind me", the time, and filler.
