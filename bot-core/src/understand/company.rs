@@ -86,6 +86,9 @@ pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
 
 /// Words that end a company name.
 const COMPANY_STOPS: &[&str] = &[
+    "please",
+    "pls",
+    "thanks",
     "posting",
     "listing",
     "ad",
@@ -280,6 +283,19 @@ pub(crate) fn role_at(text: &str, words: &[Word<'_>], index: usize) -> Option<(S
 
 /// Common words that start a sentence capitalised but never name a company.
 const NOT_NAMES: &[&str] = &[
+    "unfortunately",
+    "fortunately",
+    "sadly",
+    "luckily",
+    "actually",
+    "apparently",
+    "anyway",
+    "yesterday",
+    "today",
+    "tomorrow",
+    "finally",
+    "hopefully",
+    "honestly",
     "sent",
     "no",
     "mock",
@@ -472,6 +488,18 @@ const ROLE_WORDS: &[&str] = &[
     "sde",
     "pm",
 ];
+
+/// A lowercase chunk that names a job ("product manager", "data engineer"), not a company.
+pub(crate) fn looks_like_role(name: &str) -> bool {
+    let ws = words(name);
+    !name.chars().any(char::is_uppercase)
+        && ws
+            .last()
+            .is_some_and(|w| ROLE_WORDS.contains(&w.text.to_ascii_lowercase().as_str()))
+        && ws
+            .iter()
+            .all(|w| ROLE_WORDS.contains(&w.text.to_ascii_lowercase().as_str()) || ws.len() > 1)
+}
 
 /// Short role names that are written in capitals but are not part of a company name.
 pub(crate) const ROLE_ACRONYMS: &[&str] = &[

@@ -56,11 +56,11 @@ regex!(
 regex!(COVER, r"\b(?:cover|covering|motivation(?:al)?) letters?\b");
 regex!(
     RESUME,
-    r"\b(cv|resume|résumé|curriculum vitae)\b|\bkeywords?\b.{0,40}\bmissing\b|\bmissing\b.{0,20}\bkeywords?\b|\bats\b"
+    r"\b(cv|resume|résumé|curriculum(?: vitae)?)\b|\bkeywords?\b.{0,40}\bmissing\b|\bmissing\b.{0,20}\bkeywords?\b|\bats\b"
 );
 regex!(
     PREP,
-    r"\b(prep|prepare|preparing|practice|practise|rehearse|mock|drill|coach me|get ready|getting ready|expect)\b.{0,60}\b(interviews?|onsite|on-site|questions|behaviou?ral|technical|system design|star|call|screen)\b|\binterview (?:questions|tips|prep|practice)\b|\bhelp me prep\b|\bmock interview\b|\b(?:quiz|grill|drill|test) me\b|\bquestions (?:will|do|does|might|would|could|to expect)\b.{0,60}\b(?:ask|interview)"
+    r"\b(prep|prepare|preparing|practice|practise|rehearse|mock|drill|coach me|get ready|getting ready|expect)\b.{0,60}\b(interviews?|onsite|on-site|questions|behaviou?ral|technical|system design|star|call|screen)\b|\binterview (?:questions|tips|prep|practice)\b|\bhelp me prep\b|\bmock interview\b|\b(?:quiz|grill|drill|test) me\b|\bquestions (?:will|do|does|might|would|could|to expect|they)\b.{0,60}\b(?:ask|interview)|\bhelp me (?:to )?prep(?:are)?\b"
 );
 regex!(
     QUESTION_START,
@@ -78,7 +78,7 @@ regex!(
 );
 regex!(
     APPS_NOUN,
-    r"\b(applications?|apps|pipeline|companies|interviews|offers|rejections|jobs i applied|tracker|statuses)\b"
+    r"\b(applications?|apps|pipeline|companies|interviews|offers|rejections|jobs (?:i|i've|i have) applied|overview|tracker|statuses)\b"
 );
 regex!(
     MY_APPS,
@@ -86,11 +86,11 @@ regex!(
 );
 regex!(
     TRACK,
-    r"\b(?:i(?:'ve| have)? (?:just )?applied|just applied|applied (?:to|at|with|for)|^applied\b|sent (?:off |in |over |out )?(?:my|an|the) (?:application|cv|resume)|hit (?:submit|send) on|submitted (?:my |an |the )?application|log (?:an |my |a new |this )?application|track (?:an |my |a new |this )?(?:application|job)|^(?:please )?(?:track|log|save|add) (?:this|that|it)\b|add (?:an |a new )?application|new application|application (?:to|at|for|with)|applying (?:to|at|for|with))\b"
+    r"\b(?:i(?:'ve| have)? (?:just )?applied|just applied|i (?:did|have) appl(?:y|ied)|applied (?:to|at|with|for)|^applied\b|sent (?:off |in |over |out )?(?:my|an|the) (?:application|cv|resume)|hit (?:submit|send) on|submitted (?:my |an |the )?application|log (?:an |my |a new |this )?application|track (?:an |my |a new |this )?(?:application|job)|^(?:please )?(?:track|log|save|add) (?:this|that|it)\b|add (?:an |a new )?application|new application|application (?:to|at|for|with)|applying (?:to|at|for|with))\b"
 );
 regex!(
     SEARCH,
-    r"\b(find|search|look(?:ing)? for|hunting for|show me|any|browse|are there)\b.{0,60}\b(jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|gigs?|postings?)\b|\b(?:i want|i'd like|i would like|looking for|i need) (?:a |an )?(?:new )?(?:job|role|position|work) as\b|\bjobs? (?:in|near)\b|^(?:remote |hybrid |onsite |senior |junior )?[\w+#./ -]{2,40}\b(?:jobs|roles|positions|openings|vacancies)(?: (?:in|near) [\w ]+)?\W*$|^(?:job|jobs|role) search\b"
+    r"\b(find|search|look(?:ing)? for|hunting for|show me|any|browse|are there)\b.{0,60}\b(jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|gigs?|postings?)\b|\b(?:i want|i'd like|i would like|looking for|i need) (?:a |an )?(?:new )?(?:job|role|position|work) as\b|\bjobs? (?:in|near)\b|^(?:remote |hybrid |onsite |senior |junior )?[\w+#./ -]{2,40}\b(?:jobs|roles|positions|openings|vacancies)(?: (?:in|near) [\w ]+)?\W*$|^(?:job|jobs|role) search\b|\bi (?:search|am searching|seek|am seeking|am looking for|look for) (?:for )?(?:work|a job|job|jobs|a position|a role|employment)\b"
 );
 regex!(
     ADVICE,
@@ -108,12 +108,12 @@ regex!(
 /// Status cues in updates, most specific first.
 static STATUS_CUES: LazyLock<Vec<(Regex, Status)>> = LazyLock::new(|| {
     [
-        (r"\b(accepted|accept|signed|signing|i'?m joining|i will join|i'll join)\b", Status::Accepted),
+        (r"\b(accepted|accept|said yes|i start (?:in|on|next)|starting (?:in|on) (?:january|february|march|april|may|june|july|august|september|october|november|december|monday)|signed|signing|i'?m joining|i will join|i'll join)\b", Status::Accepted),
         (r"\b(withdr[ae]w\w*|pulled (?:out|my application)|dropp(?:ed|ing) out|backed out|no longer interested)\b", Status::Withdrawn),
         (r"\b(rejected|rejection|unfortunately|other candidates|decided not to|turned me down|declined me|declined my|not moving forward|won'?t be moving|didn'?t get|did not get|no longer considering|said no|not selected|unsuccessful|passed on me)\b", Status::Rejected),
         (r"\b(ghosted|never heard back|no response|haven'?t heard|radio silence|no news)\b", Status::Ghosted),
         (r"\b(offer|offered me)\b", Status::Offer),
-        (r"\b(phone screen|screening|screen call|recruiter call|hr call|intro call|called me|called|reached out|phone call)\b", Status::Screening),
+        (r"\b(phone screen|recruiter screen|hr screen|screen with|screening|screen call|recruiter call|hr call|intro call|called me|called|reached out|phone call)\b", Status::Screening),
         (r"\b(interview\w*|onsite|on-site|final round|technical round|second round|panel|invited me|take-home|take home)\b", Status::Interview),
     ]
     .into_iter()

@@ -2,8 +2,8 @@
 //! with the chunker in `company`, times with `time`, and the rest with small patterns.
 
 use super::company::{
-    Word, capitalised_name, capitalised_name_at, company_after, is_role_acronym, role_at,
-    split_company_role, words,
+    Word, capitalised_name, capitalised_name_at, company_after, is_role_acronym, looks_like_role,
+    role_at, split_company_role, words,
 };
 use super::lexicon::city_timezone;
 use super::rules::{LIVE_IN, MARK_AS, REMIND, TIMEZONE_TARGET, status_cue};
@@ -41,7 +41,8 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
             slots.url = URL
                 .find(text)
                 .map(|m| m.as_str().trim_end_matches(['.', ',', ')']).to_owned());
-            let (company, role) = company_and_role(&masked, &["to", "at", "with"], &["for", "as"]);
+            let (company, role) =
+                company_and_role(&masked, &["to", "at", "with", "company"], &["for", "as"]);
             slots.role = role;
             slots.company = company.or_else(|| {
                 // "hit submit on the Datadog application, site reliability engineer"
@@ -129,9 +130,33 @@ fn company_and_role(
     let mut company = None;
     let mut company_end = None;
     let mut role = None;
-    let mut i = 0;
+    // Names come after the verb: "I wanted to let you know that I applied to Roche".
+    let mut i = ws.iter().position(|w| w.is_any(TRIGGERS)).unwrap_or(0);
+    if let Some(t) = ws.get(i).filter(|w| w.is_any(TRIGGERS))
+        && let Some(next) = ws.get(i + 1)
+        && !next.is_any(PREPOSITIONS)
+        && !t.is("application")
+        && let Some((chunk, end)) = company_after(text, &ws, i + 1)
+    {
+        // "applied zalando frontend developer": no preposition at all.
+        let (c, r) = split_company_role(&chunk);
+        company = c.or(Some(chunk).filter(|c| !looks_like_role(c)));
+        company_end = Some(end);
+        role = r.filter(|_| company.is_some());
+        i = end;
+    }
     while i < ws.len() {
         let w = &ws[i];
+        // "for the position of data engineer", "job of Java developer"
+        if role.is_none()
+            && w.is_any(ROLE_NOUNS)
+            && ws.get(i + 1).is_some_and(|n| n.is("of"))
+            && let Some((r, next)) = role_at(text, &ws, i + 2)
+        {
+            role = Some(r);
+            i = next;
+            continue;
+        }
         if company.is_none()
             && w.is_any(company_preps)
             && let Some((name, next)) = company_after(text, &ws, i + 1)
@@ -153,6 +178,12 @@ fn company_and_role(
                     role.get_or_insert(r);
                 }
                 i = next + 1;
+                continue;
+            }
+            if looks_like_role(&name) {
+                // "mock interview for product manager"
+                role.get_or_insert(name);
+                i = next;
                 continue;
             }
             company = Some(name);
@@ -357,6 +388,43 @@ regex!(
     r"^([a-z0-9][\w&.' -]{0,40}?)\s+(?:just |finally |also )?(?:moved|rejected|invited|called|offered|ghosted|emailed|reached|scheduled|wants|declined|turned|replied|got back|sent me|made me|came back|final round|interview|onsite|on-site|phone screen|offer|recruiter|hr|hiring|people|team)\b"
 );
 
+/// The verbs of applying, after which the names in a tracking message come.
+const TRIGGERS: &[&str] = &[
+    "applied",
+    "apply",
+    "applying",
+    "application",
+    "sent",
+    "submitted",
+    "submit",
+];
+
+/// Words that introduce something other than a bare company name.
+const PREPOSITIONS: &[&str] = &[
+    "to",
+    "at",
+    "with",
+    "for",
+    "as",
+    "on",
+    "in",
+    "from",
+    "the",
+    "a",
+    "an",
+    "my",
+    "off",
+    "yesterday",
+    "today",
+    "last",
+    "this",
+    "just",
+    "via",
+    "through",
+    "and",
+    "but",
+];
+
 /// Nouns after a company that mean "its job posting".
 const POSTING_NOUNS: &[&str] = &["posting", "listing", "ad", "advert", "description", "jd"];
 
@@ -553,7 +621,12 @@ fn search_slots(text: &str, lower: &str, slots: &mut Slots) {
         Some(span) => mask(text, &[span]),
         None => text.to_owned(),
     };
-    let role: Vec<&str> = without_location
+    // The role is in the first clause: "java developer in Munich, salary around 80k".
+    let first_clause = without_location
+        .split([',', ';'])
+        .next()
+        .unwrap_or(&without_location);
+    let role: Vec<&str> = first_clause
         .split(|c: char| c.is_whitespace() || matches!(c, '?' | '!' | ',' | ';'))
         .filter(|w| !w.is_empty() && !NOISE.contains(&w.to_ascii_lowercase().as_str()))
         .collect();

@@ -111,6 +111,7 @@ regex!(
     CLOCK_24H,
     r"\b(?:at\s+|@\s*)?(\d{1,2}):(\d{2})\b(?:\s*h\b)?"
 );
+regex!(CLOCK_OCLOCK, r"\b(\d{1,2})\s*o'?\s?clock\b");
 regex!(
     CLOCK_BARE,
     r"\b(?:at|@|around|by)\s+(\d{1,2})(?:\s*(?:h|o'clock)\b)?"
@@ -464,6 +465,18 @@ fn find_clock(text: &str, spans: &mut Vec<Range<usize>>) -> Option<NaiveTime> {
         }
         let (hour, minute): (u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?);
         if let Some(t) = NaiveTime::from_hms_opt(hour, minute, 0) {
+            spans.push(whole.range());
+            return Some(t);
+        }
+    }
+    if let Some(c) = CLOCK_OCLOCK.captures(text) {
+        let whole = c.get(0).expect("group 0");
+        if !overlaps(spans, &whole.range())
+            && let Some(t) = c[1]
+                .parse()
+                .ok()
+                .and_then(|h| NaiveTime::from_hms_opt(h, 0, 0))
+        {
             spans.push(whole.range());
             return Some(t);
         }
