@@ -170,10 +170,7 @@ impl Core {
             TrackOutcome::PossibleDuplicate { existing } => {
                 turn.state.pending = Some(Pending::ConfirmDuplicate {
                     existing_id: existing.id,
-                    company: new.company,
-                    role: new.role,
-                    applied_on: new.applied_on,
-                    url: new.url,
+                    slots,
                 });
                 Ok(answer(
                     intent,
@@ -191,22 +188,12 @@ impl Core {
 
     pub(super) async fn update(&self, turn: &mut Turn, slots: Slots, text: &str) -> Result<Answer> {
         let intent = Intent::UpdateApplication;
-        let candidates = self.targets(turn, &slots, text).await?;
-        let app = match pick_one(candidates) {
-            Picked::None if slots.company.is_none() => {
-                turn.state.pending = Some(Pending::Slot {
-                    intent,
-                    slots,
-                    slot: SlotName::Company,
-                });
-                return Ok(say(intent, "Which company is this about?"));
-            }
-            Picked::None => {
-                let company = slots.company.unwrap_or_default();
-                return Ok(say(intent, replies::no_such_company(&company)));
-            }
-            Picked::Many(apps) => return Ok(self.ask_which(turn, intent, slots, apps)),
-            Picked::One(app) => app,
+        let (app, slots) = match self
+            .one_target(turn, intent, slots, text, "Which company is this about?")
+            .await?
+        {
+            Target::Found(found) => *found,
+            Target::Asked(question) => return Ok(question),
         };
         turn.state.focus = Some(app.id);
         let Some(status) = slots.status else {
@@ -254,27 +241,18 @@ impl Core {
         text: &str,
     ) -> Result<Answer> {
         let intent = Intent::RemoveApplication;
-        let app = match pick_one(self.targets(turn, &slots, text).await?) {
-            Picked::One(app) => app,
-            Picked::Many(apps) => return Ok(self.ask_which(turn, intent, slots, apps)),
-            Picked::None if slots.company.is_none() => {
-                turn.state.pending = Some(Pending::Slot {
-                    intent,
-                    slots,
-                    slot: SlotName::Company,
-                });
-                return Ok(say(
-                    intent,
-                    "Which application should I stop tracking? Name the company or its number (#3).",
-                ));
-            }
-            Picked::None => {
-                let company = slots.company.unwrap_or_default();
-                return Ok(say(
-                    intent,
-                    format!("I can't find an application at {company}."),
-                ));
-            }
+        let (app, _) = match self
+            .one_target(
+                turn,
+                intent,
+                slots,
+                text,
+                "Which application should I stop tracking? Name the company or its number (#3).",
+            )
+            .await?
+        {
+            Target::Found(found) => *found,
+            Target::Asked(question) => return Ok(question),
         };
         turn.state.pending = Some(Pending::ConfirmRemove {
             application_id: app.id,
@@ -336,25 +314,18 @@ impl Core {
         slots: Slots,
         text: &str,
     ) -> Result<Answer> {
-        let candidates = self.targets(turn, &slots, text).await?;
-        let app = match pick_one(candidates) {
-            Picked::One(app) => app,
-            Picked::Many(apps) => return Ok(self.ask_which(turn, intent, slots, apps)),
-            Picked::None if slots.company.is_none() => {
-                turn.state.pending = Some(Pending::Slot {
-                    intent,
-                    slots,
-                    slot: SlotName::Company,
-                });
-                return Ok(say(
-                    intent,
-                    "Which application? Name the company or its number (#3).",
-                ));
-            }
-            Picked::None => {
-                let company = slots.company.unwrap_or_default();
-                return Ok(say(intent, replies::no_such_company(&company)));
-            }
+        let (app, slots) = match self
+            .one_target(
+                turn,
+                intent,
+                slots,
+                text,
+                "Which application? Name the company or its number (#3).",
+            )
+            .await?
+        {
+            Target::Found(found) => *found,
+            Target::Asked(question) => return Ok(question),
         };
         turn.state.focus = Some(app.id);
         if intent == Intent::AddNote {
@@ -396,6 +367,34 @@ impl Core {
                 zone.name()
             ),
         ))
+    }
+
+    /// The one application a request is about, or the question to ask instead: which
+    /// company (`ask`), which of several, or that none matches.
+    async fn one_target(
+        &self,
+        turn: &mut Turn,
+        intent: Intent,
+        slots: Slots,
+        text: &str,
+        ask: &str,
+    ) -> Result<Target> {
+        let candidates = self.targets(turn, &slots, text).await?;
+        Ok(match pick_one(candidates) {
+            Picked::One(app) => Target::Found(Box::new((app, slots))),
+            Picked::Many(apps) => Target::Asked(self.ask_which(turn, intent, slots, apps)),
+            Picked::None => match slots.company.clone() {
+                None => {
+                    turn.state.pending = Some(Pending::Slot {
+                        intent,
+                        slots,
+                        slot: SlotName::Company,
+                    });
+                    Target::Asked(say(intent, ask))
+                }
+                Some(company) => Target::Asked(say(intent, replies::no_such_company(&company))),
+            },
+        })
     }
 
     /// The applications a message refers to: by number, by company, or "it"/"that one".
@@ -460,6 +459,12 @@ pub(super) fn button(label: &str, payload: &str) -> Button {
         label: label.to_owned(),
         payload: payload.to_owned(),
     }
+}
+
+/// The application a request is about, with its slots, or the question asked instead.
+enum Target {
+    Found(Box<(Application, Slots)>),
+    Asked(Answer),
 }
 
 enum Picked {

@@ -1,7 +1,6 @@
 //! What a conversation is waiting for, kept in the store between messages (and restarts).
 
 use crate::understand::{Intent, Slots};
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The dialogue state of one person in one chat.
@@ -52,13 +51,7 @@ pub enum Pending {
         slot: SlotName,
     },
     /// A likely duplicate of `existing_id`: add the new one anyway?
-    ConfirmDuplicate {
-        existing_id: i64,
-        company: String,
-        role: String,
-        applied_on: Option<NaiveDate>,
-        url: Option<String>,
-    },
+    ConfirmDuplicate { existing_id: i64, slots: Slots },
     /// Several applications match; which one did they mean?
     ChooseApplication {
         intent: Intent,

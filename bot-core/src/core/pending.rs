@@ -20,23 +20,7 @@ impl Core {
                 self.remove(turn, application_id).await
             }
             (payload::FORGET, Some(Pending::ConfirmForget)) => self.forget(turn).await,
-            (
-                payload::ADD_ANYWAY,
-                Some(Pending::ConfirmDuplicate {
-                    company,
-                    role,
-                    applied_on,
-                    url,
-                    ..
-                }),
-            ) => {
-                let slots = Slots {
-                    company: Some(company),
-                    role: Some(role),
-                    date: applied_on,
-                    url,
-                    ..Slots::default()
-                };
+            (payload::ADD_ANYWAY, Some(Pending::ConfirmDuplicate { slots, .. })) => {
                 self.track(turn, slots, true).await
             }
             (
@@ -112,21 +96,8 @@ impl Core {
         text: &str,
     ) -> Result<Option<Answer>> {
         match pending {
-            Pending::ConfirmDuplicate {
-                company,
-                role,
-                applied_on,
-                url,
-                ..
-            } => {
+            Pending::ConfirmDuplicate { slots, .. } => {
                 if replies::is_yes(text) {
-                    let slots = Slots {
-                        company: Some(company),
-                        role: Some(role),
-                        date: applied_on,
-                        url,
-                        ..Slots::default()
-                    };
                     return Ok(Some(self.track(turn, slots, true).await?));
                 }
                 if replies::is_no(text) {
