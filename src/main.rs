@@ -60,6 +60,12 @@ enum Command {
     },
 }
 
+/// The commands that open the database.
+enum DatabaseCommand {
+    Chat { user: Option<String> },
+    Migrate,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -72,16 +78,18 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Command::Understand {
-        jsonl,
-        explain,
-        tz,
-        now,
-        text,
-    } = &cli.command
-    {
-        return understand(*jsonl, *explain, tz, now.as_deref(), text.as_deref());
-    }
+    // Understanding needs no configuration and no database.
+    let command = match cli.command {
+        Command::Understand {
+            jsonl,
+            explain,
+            tz,
+            now,
+            text,
+        } => return understand(jsonl, explain, &tz, now.as_deref(), text.as_deref()),
+        Command::Chat { user } => DatabaseCommand::Chat { user },
+        Command::Migrate => DatabaseCommand::Migrate,
+    };
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = cli.data_dir {
         config.data_dir = dir;
@@ -97,13 +105,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .context("starting the async runtime")?;
     runtime.block_on(async move {
         let store = Store::open(config.database_url.as_deref(), &config.data_dir).await?;
-        let result = match cli.command {
-            Command::Migrate => {
+        let result = match command {
+            DatabaseCommand::Migrate => {
                 println!("Database is up to date ({:?}).", store.backend());
                 Ok(())
             }
-            Command::Chat { user } => chat(&store, &config, user).await,
-            Command::Understand { .. } => unreachable_understand(),
+            DatabaseCommand::Chat { user } => chat(&store, &config, user).await,
         };
         store.close().await;
         result
@@ -153,11 +160,6 @@ fn understand(
     let value = understand_cmd::one(text, now, tz, explain);
     println!("{}", serde_json::to_string_pretty(&value)?);
     Ok(())
-}
-
-/// `understand` returns before the runtime starts; this arm only satisfies the match.
-fn unreachable_understand() -> anyhow::Result<()> {
-    anyhow::bail!("internal: understand is handled before the database is opened")
 }
 
 fn init_logging(filter: &str) {
