@@ -24,6 +24,16 @@ pub struct Config {
     /// Log filter (tracing's env-filter syntax), e.g. `info` or `bot_core=debug`.
     pub log: String,
     pub console: ConsoleConfig,
+    pub mcp: McpConfig,
+}
+
+/// Serving the built-in tools to outside MCP clients.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct McpConfig {
+    /// Bearer token required by `jtp mcp serve --http`. Keep it out of the file: set
+    /// JTP_MCP__TOKEN in the environment instead.
+    pub token: Option<String>,
 }
 
 /// The terminal chat's settings.
@@ -43,6 +53,7 @@ impl Default for Config {
             max_message_chars: 4000,
             log: "warn".to_owned(),
             console: ConsoleConfig::default(),
+            mcp: McpConfig::default(),
         }
     }
 }

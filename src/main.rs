@@ -2,6 +2,7 @@
 //! the bot does lives in bot-core and the adapters.
 
 mod config;
+mod mcp_cmd;
 mod understand_cmd;
 
 use anyhow::Context;
@@ -41,6 +42,11 @@ enum Command {
     },
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Model Context Protocol: serve the built-in tools to MCP clients.
+    Mcp {
+        #[command(subcommand)]
+        command: mcp_cmd::McpCommand,
+    },
     /// Show how messages are understood: intent, slots and resolved times, as JSON.
     Understand {
         /// Read JSONL ({"text", "now", "tz", …} per line) from stdin, write one result per line.
@@ -64,6 +70,7 @@ enum Command {
 enum DatabaseCommand {
     Chat { user: Option<String> },
     Migrate,
+    Mcp(mcp_cmd::McpCommand),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +96,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => return understand(jsonl, explain, &tz, now.as_deref(), text.as_deref()),
         Command::Chat { user } => DatabaseCommand::Chat { user },
         Command::Migrate => DatabaseCommand::Migrate,
+        Command::Mcp { command } => DatabaseCommand::Mcp(command),
     };
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = cli.data_dir {
@@ -111,6 +119,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             }
             DatabaseCommand::Chat { user } => chat(&store, &config, user).await,
+            DatabaseCommand::Mcp(command) => mcp_cmd::run(command, &store, &config).await,
         };
         store.close().await;
         result
@@ -125,10 +134,7 @@ async fn chat(store: &Store, config: &Config, user: Option<String>) -> anyhow::R
             max_message_chars: config.max_message_chars,
         },
     );
-    let user = user
-        .or_else(|| config.console.user.clone())
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "local".to_owned());
+    let user = console_user(config, user);
     let interactive = std::io::stdin().is_terminal();
     let options = jtp_console::ConsoleOptions {
         user,
@@ -162,10 +168,18 @@ fn understand(
     Ok(())
 }
 
+/// The person at this terminal: the flag, the configured console user, or the OS user.
+fn console_user(config: &Config, flag: Option<String>) -> String {
+    flag.or_else(|| config.console.user.clone())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "local".to_owned())
+}
+
 fn init_logging(filter: &str) {
     let filter = std::env::var("JTP_LOG").unwrap_or_else(|_| filter.to_owned());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

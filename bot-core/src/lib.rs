@@ -8,6 +8,7 @@ pub mod core;
 pub mod message;
 pub mod outbox;
 pub mod store;
+pub mod tools;
 pub mod tracker;
 pub mod understand;
 

@@ -1,0 +1,420 @@
+//! The `tracker` MCP server: applications, their status and timeline.
+
+use super::views::{ApplicationView, EventView};
+use super::{MAX_NAME, MAX_TEXT};
+use crate::store::{NewApplication, Store, StoreError};
+use crate::tracker::{Status, TrackOutcome, Tracker, render_list};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::{
+    Implementation, ListResourcesResult, PaginatedRequestParams, ReadResourceRequestParams,
+    ReadResourceResponse, ReadResourceResult, Resource, ResourceContents, ServerCapabilities,
+    ServerConfig,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, Json, RoleServer, ServerHandler, tool, tool_handler, tool_router};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The tracker tools for one user. Built per MCP session; the user is fixed at construction.
+#[derive(Clone)]
+pub struct TrackerTools {
+    store: Store,
+    tracker: Tracker,
+    user_id: i64,
+    tz: Tz,
+    tool_router: ToolRouter<Self>,
+}
+
+/// Arguments of `track_application`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackParams {
+    /// The company applied to.
+    pub company: String,
+    /// The role or job title.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Local date applied, YYYY-MM-DD (default: today).
+    #[serde(default)]
+    pub applied_on: Option<String>,
+    /// The posting's URL.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Where the posting was found.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Add even if an application at the same company with a similar role exists.
+    #[serde(default)]
+    pub allow_duplicate: bool,
+}
+
+/// The result of `track_application`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TrackResult {
+    /// "created", or "possible_duplicate" when nothing was added.
+    pub outcome: String,
+    /// The new application, or the existing one it may duplicate.
+    pub application: ApplicationView,
+}
+
+/// Arguments of `update_status`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateStatusParams {
+    pub application_id: i64,
+    pub status: Status,
+    /// When the interview or call takes place, RFC 3339 with offset.
+    #[serde(default)]
+    pub scheduled_at: Option<String>,
+}
+
+/// Arguments of `list_applications`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Only applications with this status.
+    #[serde(default)]
+    pub status: Option<Status>,
+}
+
+/// The result of `list_applications`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ApplicationList {
+    pub count: usize,
+    pub applications: Vec<ApplicationView>,
+}
+
+/// Arguments naming one application.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationIdParams {
+    pub application_id: i64,
+}
+
+/// One application with its timeline.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ApplicationDetail {
+    pub application: ApplicationView,
+    pub timeline: Vec<EventView>,
+}
+
+/// Arguments of `add_note`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddNoteParams {
+    pub application_id: i64,
+    pub note: String,
+}
+
+const APPLICATIONS_URI: &str = "tracker://applications";
+const PIPELINE_URI: &str = "tracker://pipeline";
+
+#[tool_router(router = tool_router)]
+impl TrackerTools {
+    /// Tools acting for `user_id`, showing dates in `tz`.
+    pub fn new(store: Store, user_id: i64, tz: Tz) -> Self {
+        Self {
+            tracker: Tracker::new(store.clone()),
+            store,
+            user_id,
+            tz,
+            tool_router: Self::tool_router(),
+        }
+    }
+
+    fn today(&self) -> NaiveDate {
+        Utc::now().with_timezone(&self.tz).date_naive()
+    }
+
+    /// Track a new job application. Asks for confirmation (outcome "possible_duplicate")
+    /// when one at the same company with a similar role exists, unless allow_duplicate.
+    #[tool(annotations(
+        title = "Track an application",
+        read_only_hint = false,
+        destructive_hint = false,
+        idempotent_hint = false
+    ))]
+    async fn track_application(
+        &self,
+        Parameters(p): Parameters<TrackParams>,
+    ) -> Result<Json<TrackResult>, ErrorData> {
+        let company = name(&p.company, "company")?;
+        let new = NewApplication {
+            company,
+            role: optional_name(p.role, "role")?.unwrap_or_default(),
+            applied_on: p.applied_on.as_deref().map(parse_date).transpose()?,
+            url: optional_text(p.url, "url")?,
+            source: optional_name(p.source, "source")?,
+            notes: String::new(),
+        };
+        let outcome = self
+            .tracker
+            .track(self.user_id, &new, self.today(), p.allow_duplicate)
+            .await
+            .map_err(internal)?;
+        Ok(Json(match outcome {
+            TrackOutcome::Created(app) => TrackResult {
+                outcome: "created".into(),
+                application: (&app).into(),
+            },
+            TrackOutcome::PossibleDuplicate { existing } => TrackResult {
+                outcome: "possible_duplicate".into(),
+                application: (&existing).into(),
+            },
+        }))
+    }
+
+    /// Move an application to a new status, adding a dated entry to its timeline.
+    #[tool(annotations(
+        title = "Change an application's status",
+        read_only_hint = false,
+        destructive_hint = false,
+        idempotent_hint = false
+    ))]
+    async fn update_status(
+        &self,
+        Parameters(p): Parameters<UpdateStatusParams>,
+    ) -> Result<Json<ApplicationView>, ErrorData> {
+        let scheduled = p.scheduled_at.as_deref().map(parse_instant).transpose()?;
+        let app = self
+            .tracker
+            .update_status(
+                self.user_id,
+                p.application_id,
+                p.status,
+                self.today(),
+                scheduled,
+            )
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found(p.application_id))?;
+        Ok(Json((&app).into()))
+    }
+
+    /// List the applications, optionally only those with one status.
+    #[tool(annotations(
+        title = "List applications",
+        read_only_hint = true,
+        open_world_hint = false
+    ))]
+    async fn list_applications(
+        &self,
+        Parameters(p): Parameters<ListParams>,
+    ) -> Result<Json<ApplicationList>, ErrorData> {
+        let apps = self
+            .tracker
+            .list(self.user_id, p.status)
+            .await
+            .map_err(internal)?;
+        Ok(Json(ApplicationList {
+            count: apps.len(),
+            applications: apps.iter().map(ApplicationView::from).collect(),
+        }))
+    }
+
+    /// One application with its dated timeline.
+    #[tool(annotations(
+        title = "Show an application",
+        read_only_hint = true,
+        open_world_hint = false
+    ))]
+    async fn get_application(
+        &self,
+        Parameters(p): Parameters<ApplicationIdParams>,
+    ) -> Result<Json<ApplicationDetail>, ErrorData> {
+        let (app, events) = self
+            .tracker
+            .show(self.user_id, p.application_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found(p.application_id))?;
+        Ok(Json(ApplicationDetail {
+            application: (&app).into(),
+            timeline: events.iter().map(EventView::from).collect(),
+        }))
+    }
+
+    /// Add a dated note to an application.
+    #[tool(annotations(
+        title = "Add a note",
+        read_only_hint = false,
+        destructive_hint = false,
+        idempotent_hint = false
+    ))]
+    async fn add_note(
+        &self,
+        Parameters(p): Parameters<AddNoteParams>,
+    ) -> Result<Json<ApplicationView>, ErrorData> {
+        let note = text(&p.note, "note")?;
+        let app = self
+            .tracker
+            .add_note(self.user_id, p.application_id, &note, self.today())
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found(p.application_id))?;
+        Ok(Json((&app).into()))
+    }
+}
+
+#[tool_handler(router = self.tool_router)]
+impl ServerHandler for TrackerTools {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_resources()
+                .build(),
+        )
+        .with_server_info(Implementation::new(
+            "jtp-tracker",
+            env!("CARGO_PKG_VERSION"),
+        ))
+        .with_instructions(
+            "The person's job applications. Track new ones, move them through statuses \
+             (applied, screening, interview, offer, rejected, withdrawn, accepted, ghosted), \
+             and read them back with their timeline.",
+        )
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Ok(ListResourcesResult::with_all_items(vec![
+            Resource::new(APPLICATIONS_URI, "applications")
+                .with_description("Every tracked application, as JSON")
+                .with_mime_type("application/json"),
+            Resource::new(PIPELINE_URI, "pipeline")
+                .with_description("A summary of the pipeline by status, as Markdown")
+                .with_mime_type("text/markdown"),
+        ]))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let apps = self
+            .tracker
+            .list(self.user_id, None)
+            .await
+            .map_err(internal)?;
+        let body = match request.uri.as_str() {
+            APPLICATIONS_URI => {
+                let views: Vec<ApplicationView> = apps.iter().map(ApplicationView::from).collect();
+                serde_json::to_string_pretty(&views)
+                    .map_err(|e| ErrorData::internal_error(e.to_string(), None))?
+            }
+            PIPELINE_URI => pipeline_summary(&apps),
+            other => {
+                return Err(ErrorData::resource_not_found(
+                    format!("no resource {other}; try {APPLICATIONS_URI} or {PIPELINE_URI}"),
+                    None,
+                ));
+            }
+        };
+        Ok(ReadResourceResult::new(vec![ResourceContents::text(body, request.uri)]).into())
+    }
+}
+
+impl TrackerTools {
+    /// The store these tools act on (for tests and the orchestrator's wiring).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+fn pipeline_summary(apps: &[crate::store::Application]) -> String {
+    let mut out = String::from("# Pipeline\n");
+    for status in Status::ALL {
+        let n = apps.iter().filter(|a| a.status == status).count();
+        if n > 0 {
+            out.push_str(&format!("\n- {}: {n}", status.label()));
+        }
+    }
+    out.push_str("\n\n");
+    out.push_str(&render_list(apps, None));
+    out
+}
+
+fn internal(err: StoreError) -> ErrorData {
+    tracing::error!(error = %err, "tracker tool failed");
+    ErrorData::internal_error("the tracker's database is unavailable; try again", None)
+}
+
+fn not_found(id: i64) -> ErrorData {
+    ErrorData::invalid_params(format!("no application #{id}"), None)
+}
+
+fn name(value: &str, field: &str) -> Result<String, ErrorData> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ErrorData::invalid_params(
+            format!("{field} must not be empty"),
+            None,
+        ));
+    }
+    if value.chars().count() > MAX_NAME {
+        return Err(ErrorData::invalid_params(
+            format!("{field} is longer than {MAX_NAME} characters"),
+            None,
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn optional_name(value: Option<String>, field: &str) -> Result<Option<String>, ErrorData> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| name(&v, field))
+        .transpose()
+}
+
+fn text(value: &str, field: &str) -> Result<String, ErrorData> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ErrorData::invalid_params(
+            format!("{field} must not be empty"),
+            None,
+        ));
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(ErrorData::invalid_params(
+            format!("{field} is longer than {MAX_TEXT} characters"),
+            None,
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn optional_text(value: Option<String>, field: &str) -> Result<Option<String>, ErrorData> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| text(&v, field))
+        .transpose()
+}
+
+fn parse_date(value: &str) -> Result<NaiveDate, ErrorData> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
+        ErrorData::invalid_params(
+            format!("applied_on must be YYYY-MM-DD, got {value:?}"),
+            None,
+        )
+    })
+}
+
+fn parse_instant(value: &str) -> Result<DateTime<Utc>, ErrorData> {
+    DateTime::parse_from_rfc3339(value.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            ErrorData::invalid_params(
+                format!("scheduled_at must be RFC 3339 with an offset, got {value:?}"),
+                None,
+            )
+        })
+}

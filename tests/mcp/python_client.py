@@ -1,0 +1,128 @@
+"""A third-party MCP client (the official Python SDK) against `jtp mcp serve`.
+
+usage: python_client.py stdio JTP_BINARY DATA_DIR USER
+       python_client.py http URL TOKEN
+
+Runs the checks below and prints one line per check, then "N passed, N failed".
+Exit status 0 only when every check passed.
+"""
+import asyncio
+import json
+import sys
+
+import httpx2
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok else f": {detail}"), flush=True)
+
+
+async def tool_error(session, name, arguments):
+    """The error text when a call fails: a JSON-RPC error or an isError result."""
+    try:
+        result = await session.call_tool(name, arguments)
+    except Exception as err:  # the SDK raises McpError for JSON-RPC errors
+        return str(err) or type(err).__name__
+    if result.is_error:
+        return " ".join(getattr(c, "text", "") for c in result.content) or "isError"
+    return None
+
+
+async def exercise(session):
+    init = await session.initialize()
+    check("initialize names the server", init.server_info.name == "jtp-tracker", init.server_info)
+
+    tools = {t.name: t for t in (await session.list_tools()).tools}
+    expected = {"track_application", "update_status", "list_applications", "get_application", "add_note"}
+    check("tools/list has the tracker tools", expected <= set(tools), sorted(tools))
+    track = tools.get("track_application")
+    check("track_application schema requires company",
+          track is not None and "company" in track.input_schema.get("required", []), track and track.input_schema)
+    check("track_application declares an output schema", track is not None and track.output_schema is not None)
+    listing = tools.get("list_applications")
+    check("list_applications is annotated read-only",
+          listing is not None and listing.annotations is not None and listing.annotations.read_only_hint is True,
+          listing and listing.annotations)
+
+    created = await session.call_tool("track_application", {"company": "Stripe", "role": "backend engineer"})
+    sc = created.structured_content or {}
+    check("track_application creates", sc.get("outcome") == "created", created)
+    app_id = (sc.get("application") or {}).get("id")
+    again = await session.call_tool("track_application", {"company": "stripe", "role": "Backend Engineer"})
+    check("a duplicate is reported, not added",
+          (again.structured_content or {}).get("outcome") == "possible_duplicate", again)
+
+    moved = await session.call_tool("update_status", {"application_id": app_id, "status": "interview",
+                                                       "scheduled_at": "2026-12-01T10:00:00+01:00"})
+    check("update_status moves it", (moved.structured_content or {}).get("status") == "interview", moved)
+    detail = await session.call_tool("get_application", {"application_id": app_id})
+    timeline = (detail.structured_content or {}).get("timeline", [])
+    check("get_application returns the timeline",
+          [e.get("kind") for e in timeline] == ["created", "status"]
+          and timeline[1].get("scheduled_at", "").startswith("2026-12-01T09:00:00"), timeline)
+    listed = await session.call_tool("list_applications", {"status": "interview"})
+    check("list_applications filters by status", (listed.structured_content or {}).get("count") == 1, listed)
+
+    err = await tool_error(session, "update_status", {"application_id": "not a number", "status": "interview"})
+    check("a wrong argument type is an MCP error", err is not None, err)
+    err = await tool_error(session, "update_status", {"application_id": app_id, "status": "hired-ish"})
+    check("an unknown status is an MCP error", err is not None, err)
+    err = await tool_error(session, "no_such_tool", {})
+    check("an unknown tool is an MCP error", err is not None, err)
+    err = await tool_error(session, "add_note", {"application_id": app_id, "note": "x" * 5000})
+    check("an oversized argument is an MCP error", err is not None and "longer than" in err, err)
+    err = await tool_error(session, "get_application", {"application_id": 999999})
+    check("another id is not found", err is not None and "no application" in err, err)
+
+    resources = {r.uri for r in (await session.list_resources()).resources}
+    check("resources/list has applications and pipeline",
+          {"tracker://applications", "tracker://pipeline"} <= {str(u) for u in resources}, resources)
+    pipeline = await session.read_resource("tracker://pipeline")
+    text = pipeline.contents[0].text
+    check("the pipeline resource summarises by status", "Interview: 1" in text, text)
+    apps = json.loads((await session.read_resource("tracker://applications")).contents[0].text)
+    check("the applications resource is JSON", isinstance(apps, list) and apps[0]["company"] == "Stripe", apps)
+    try:
+        await session.read_resource("tracker://nope")
+        check("an unknown resource is an error", False, "read succeeded")
+    except Exception:
+        check("an unknown resource is an error", True)
+
+
+async def main():
+    mode = sys.argv[1]
+    if mode == "stdio":
+        binary, data_dir, user = sys.argv[2:5]
+        params = StdioServerParameters(command=binary, args=["mcp", "serve", "--stdio", "--user", user],
+                                       env={"JTP_DATA_DIR": data_dir})
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write) as session:
+                await exercise(session)
+    else:
+        url, token = sys.argv[2:4]
+        async with httpx2.AsyncClient() as raw:
+            response = await raw.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+                                      headers={"Accept": "application/json, text/event-stream"})
+            check("HTTP without the token is refused with 401", response.status_code == 401, response.status_code)
+            response = await raw.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+                                      headers={"Accept": "application/json, text/event-stream",
+                                               "Authorization": "Bearer wrong"})
+            check("HTTP with a wrong token is refused with 401", response.status_code == 401, response.status_code)
+        client = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"})
+        async with client:
+            async with streamable_http_client(url, http_client=client) as streams:
+                read, write = streams[0], streams[1]
+                async with ClientSession(read, write) as session:
+                    await exercise(session)
+    passed = sum(results)
+    print(f"{passed} passed, {len(results) - passed} failed")
+    sys.exit(0 if passed == len(results) else 1)
+
+
+asyncio.run(main())
