@@ -3,7 +3,7 @@
 use crate::config::Config;
 use anyhow::{Context, bail};
 use bot_core::Store;
-use bot_core::tools::{TrackerTools, serve};
+use bot_core::tools::{BuiltinServer, BuiltinTools, serve};
 use chrono_tz::Tz;
 use clap::Subcommand;
 use std::net::SocketAddr;
@@ -43,7 +43,8 @@ pub async fn run(command: McpCommand, store: &Store, config: &Config) -> anyhow:
                 .unwrap_or(Tz::UTC);
             let (store, user_id) = (store.clone(), user.id);
             if stdio {
-                serve::serve_stdio(TrackerTools::new(store, user_id, tz)).await?;
+                serve::serve_stdio(BuiltinTools::new(BuiltinServer::All, store, user_id, tz))
+                    .await?;
                 return Ok(());
             }
             let Some(addr) = http else {
@@ -53,7 +54,7 @@ pub async fn run(command: McpCommand, store: &Store, config: &Config) -> anyhow:
             serve::serve_http(
                 addr,
                 token,
-                move || TrackerTools::new(store.clone(), user_id, tz),
+                move || BuiltinTools::new(BuiltinServer::All, store.clone(), user_id, tz),
                 |bound| eprintln!("jtp: serving MCP for {person} at http://{bound}/mcp"),
                 async {
                     let _ = tokio::signal::ctrl_c().await;

@@ -446,7 +446,101 @@ async fn deletion_is_scoped_and_complete(store: Store) {
     );
 }
 
+async fn reminders_keep_their_wall_time_and_owner(store: Store) {
+    use bot_core::store::{NewReminder, ReminderState};
+    let zurich: chrono_tz::Tz = "Europe/Zurich".parse().unwrap();
+    let ann = store.resolve_user("console", "ann", None).await.unwrap();
+    let bob = store.resolve_user("console", "bob", None).await.unwrap();
+    let at = |d: u32, h: u32| {
+        NaiveDate::from_ymd_opt(2027, 3, d)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
+    };
+    let new = |text: &str, local| NewReminder {
+        kind: "custom".into(),
+        text: text.into(),
+        timezone: zurich,
+        local_time: local,
+        application_id: None,
+        chat_id: None,
+        explicit_time: true,
+    };
+    let before = store
+        .insert_reminder(ann.id, &new("before DST", at(27, 9)))
+        .await
+        .unwrap();
+    assert_eq!(
+        before.due_at,
+        Utc.with_ymd_and_hms(2027, 3, 27, 8, 0, 0).unwrap(),
+        "09:00 CET"
+    );
+    // Moved to the day after the change: still 09:00 on the wall, now CEST.
+    let moved = store
+        .reschedule_reminder(ann.id, before.id, at(29, 9))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        moved.due_at,
+        Utc.with_ymd_and_hms(2027, 3, 29, 7, 0, 0).unwrap(),
+        "09:00 CEST"
+    );
+    let gap = store
+        .insert_reminder(ann.id, &new("in the gap", at(28, 2)))
+        .await
+        .unwrap();
+    assert_eq!(
+        gap.due_at,
+        Utc.with_ymd_and_hms(2027, 3, 28, 1, 0, 0).unwrap(),
+        "02:00 moves to 03:00 CEST"
+    );
+
+    let listed: Vec<i64> = store
+        .list_reminders(ann.id, false)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(listed, [gap.id, moved.id], "soonest first");
+    assert!(store.list_reminders(bob.id, true).await.unwrap().is_empty());
+    assert!(
+        store
+            .close_reminder(bob.id, gap.id, ReminderState::Cancelled)
+            .await
+            .unwrap()
+            .is_none(),
+        "not bob's"
+    );
+    assert!(
+        store
+            .reschedule_reminder(bob.id, gap.id, at(30, 9))
+            .await
+            .unwrap()
+            .is_none(),
+        "not bob's"
+    );
+    let done = store
+        .close_reminder(ann.id, gap.id, ReminderState::Done)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.state, ReminderState::Done);
+    assert!(
+        store
+            .close_reminder(ann.id, gap.id, ReminderState::Cancelled)
+            .await
+            .unwrap()
+            .is_none(),
+        "closed once"
+    );
+    assert_eq!(store.list_reminders(ann.id, false).await.unwrap().len(), 1);
+    assert_eq!(store.list_reminders(ann.id, true).await.unwrap().len(), 2);
+}
+
 both_backends!(
+    reminders_keep_their_wall_time_and_owner,
     deletion_is_scoped_and_complete,
     track_update_list_and_timeline,
     every_query_is_scoped_to_its_user,

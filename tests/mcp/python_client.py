@@ -36,7 +36,7 @@ async def tool_error(session, name, arguments):
 
 async def exercise(session):
     init = await session.initialize()
-    check("initialize names the server", init.server_info.name == "jtp-tracker", init.server_info)
+    check("initialize names the server", init.server_info.name == "jobtrackerpro", init.server_info)
 
     tools = {t.name: t for t in (await session.list_tools()).tools}
     expected = {"track_application", "update_status", "list_applications", "get_application", "add_note"}
@@ -80,6 +80,8 @@ async def exercise(session):
     err = await tool_error(session, "get_application", {"application_id": 999999})
     check("another id is not found", err is not None and "no application" in err, err)
 
+    await exercise_reminders(session, app_id)
+
     resources = {r.uri for r in (await session.list_resources()).resources}
     check("resources/list has applications and pipeline",
           {"tracker://applications", "tracker://pipeline"} <= {str(u) for u in resources}, resources)
@@ -93,6 +95,39 @@ async def exercise(session):
         check("an unknown resource is an error", False, "read succeeded")
     except Exception:
         check("an unknown resource is an error", True)
+
+
+async def exercise_reminders(session, app_id):
+    tools = {t.name for t in (await session.list_tools()).tools}
+    expected = {"create_reminder", "list_reminders", "snooze_reminder", "complete_reminder", "cancel_reminder"}
+    check("tools/list has the reminder tools", expected <= tools, sorted(tools))
+    # 2027-03-27 09:00 in Zurich is CET (+01:00); a day later, across the DST change, it is CEST.
+    made = await session.call_tool("create_reminder", {"text": "prepare for the onsite",
+                                                       "when": "2027-03-27T09:00:00+01:00",
+                                                       "timezone": "Europe/Zurich",
+                                                       "application_id": app_id})
+    r = made.structured_content or {}
+    check("create_reminder keeps the local wall time",
+          r.get("local_time") == "2027-03-27T09:00:00" and r.get("due_at") == "2027-03-27T09:00:00+01:00", made)
+    snoozed = await session.call_tool("snooze_reminder", {"reminder_id": r.get("id"), "minutes": 1440})
+    s = snoozed.structured_content or {}
+    check("snoozing 1440 minutes adds elapsed time across the DST change",
+          s.get("due_at") == "2027-03-28T10:00:00+02:00", snoozed)
+    other = await session.call_tool("create_reminder", {"text": "send the thank-you note",
+                                                        "when": "2026-12-02T17:00:00+01:00"})
+    listed = await session.call_tool("list_reminders", {})
+    ids = [x["id"] for x in (listed.structured_content or {}).get("reminders", [])]
+    check("list_reminders lists pending reminders soonest first",
+          ids == [(other.structured_content or {}).get("id"), r.get("id")], listed)
+    done = await session.call_tool("complete_reminder", {"reminder_id": r.get("id")})
+    check("complete_reminder closes it", (done.structured_content or {}).get("state") == "done", done)
+    err = await tool_error(session, "cancel_reminder", {"reminder_id": r.get("id")})
+    check("a closed reminder cannot be cancelled", err is not None and "no pending reminder" in err, err)
+    err = await tool_error(session, "create_reminder", {"text": "x", "when": "tomorrow-ish"})
+    check("a malformed time is an MCP error", err is not None and "RFC 3339" in err, err)
+    err = await tool_error(session, "create_reminder", {"text": "x", "when": "2026-12-02T17:00:00+01:00",
+                                                        "timezone": "Mars/Olympus"})
+    check("an unknown zone is an MCP error", err is not None and "unknown timezone" in err, err)
 
 
 async def main():

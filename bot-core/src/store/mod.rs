@@ -9,11 +9,13 @@
 mod applications;
 mod conversation;
 mod outbox;
+mod reminders;
 mod users;
 
 pub use applications::{Application, ApplicationEvent, EventKind, NewApplication};
 pub use conversation::Direction;
 pub use outbox::{ClaimedMessage, OutboxCounts};
+pub use reminders::{NewReminder, Reminder, ReminderState};
 pub use users::{ChatRecord, Forgotten, User};
 
 use chrono::{DateTime, SubsecRound, Utc};

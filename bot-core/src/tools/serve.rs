@@ -1,7 +1,7 @@
 //! Serving the built-in tools to outside MCP clients (Claude Desktop, Cursor, the MCP
 //! Inspector): over stdio for a local client, or Streamable HTTP behind a bearer token.
 
-use super::TrackerTools;
+use super::BuiltinTools;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
@@ -33,7 +33,7 @@ pub enum ServeError {
 }
 
 /// Serve one session over this process's stdin/stdout until the client disconnects.
-pub async fn serve_stdio(tools: TrackerTools) -> Result<(), ServeError> {
+pub async fn serve_stdio(tools: BuiltinTools) -> Result<(), ServeError> {
     let running = tools
         .serve(rmcp::transport::stdio())
         .await
@@ -52,7 +52,7 @@ pub async fn serve_stdio(tools: TrackerTools) -> Result<(), ServeError> {
 pub async fn serve_http(
     addr: SocketAddr,
     token: String,
-    tools: impl Fn() -> TrackerTools + Send + Sync + 'static,
+    tools: impl Fn() -> BuiltinTools + Send + Sync + 'static,
     bound: impl FnOnce(SocketAddr),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {

@@ -1,32 +1,18 @@
 //! The `tracker` MCP server: applications, their status and timeline.
 
+use super::BuiltinTools;
+use super::args::{internal, name, not_found, optional_name, optional_text, parse_instant, text};
 use super::views::{ApplicationView, EventView};
-use super::{MAX_NAME, MAX_TEXT};
-use crate::store::{NewApplication, Store, StoreError};
-use crate::tracker::{Status, TrackOutcome, Tracker, render_list};
-use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
-use rmcp::handler::server::router::tool::ToolRouter;
+use crate::store::NewApplication;
+use crate::tracker::{Status, TrackOutcome, render_list};
+use chrono::NaiveDate;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
-    Implementation, ListResourcesResult, PaginatedRequestParams, ReadResourceRequestParams,
-    ReadResourceResponse, ReadResourceResult, Resource, ResourceContents, ServerCapabilities,
-    ServerConfig,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource, ResourceContents,
 };
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData, Json, RoleServer, ServerHandler, tool, tool_handler, tool_router};
+use rmcp::{ErrorData, Json, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
-/// The tracker tools for one user. Built per MCP session; the user is fixed at construction.
-#[derive(Clone)]
-pub struct TrackerTools {
-    store: Store,
-    tracker: Tracker,
-    user_id: i64,
-    tz: Tz,
-    tool_router: ToolRouter<Self>,
-}
 
 /// Arguments of `track_application`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -112,23 +98,8 @@ pub struct AddNoteParams {
 const APPLICATIONS_URI: &str = "tracker://applications";
 const PIPELINE_URI: &str = "tracker://pipeline";
 
-#[tool_router(router = tool_router)]
-impl TrackerTools {
-    /// Tools acting for `user_id`, showing dates in `tz`.
-    pub fn new(store: Store, user_id: i64, tz: Tz) -> Self {
-        Self {
-            tracker: Tracker::new(store.clone()),
-            store,
-            user_id,
-            tz,
-            tool_router: Self::tool_router(),
-        }
-    }
-
-    fn today(&self) -> NaiveDate {
-        Utc::now().with_timezone(&self.tz).date_naive()
-    }
-
+#[tool_router(router = tracker_router, vis = "pub(super)")]
+impl BuiltinTools {
     /// Track a new job application. Asks for confirmation (outcome "possible_duplicate")
     /// when one at the same company with a similar role exists, unless allow_duplicate.
     #[tool(annotations(
@@ -190,7 +161,7 @@ impl TrackerTools {
             )
             .await
             .map_err(internal)?
-            .ok_or_else(|| not_found(p.application_id))?;
+            .ok_or_else(|| not_found("application", p.application_id))?;
         Ok(Json((&app).into()))
     }
 
@@ -230,7 +201,7 @@ impl TrackerTools {
             .show(self.user_id, p.application_id)
             .await
             .map_err(internal)?
-            .ok_or_else(|| not_found(p.application_id))?;
+            .ok_or_else(|| not_found("application", p.application_id))?;
         Ok(Json(ApplicationDetail {
             application: (&app).into(),
             timeline: events.iter().map(EventView::from).collect(),
@@ -254,50 +225,28 @@ impl TrackerTools {
             .add_note(self.user_id, p.application_id, &note, self.today())
             .await
             .map_err(internal)?
-            .ok_or_else(|| not_found(p.application_id))?;
+            .ok_or_else(|| not_found("application", p.application_id))?;
         Ok(Json((&app).into()))
     }
 }
 
-#[tool_handler(router = self.tool_router)]
-impl ServerHandler for TrackerTools {
-    fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(
-            ServerCapabilities::builder()
-                .enable_tools()
-                .enable_resources()
-                .build(),
-        )
-        .with_server_info(Implementation::new(
-            "jtp-tracker",
-            env!("CARGO_PKG_VERSION"),
-        ))
-        .with_instructions(
-            "The person's job applications. Track new ones, move them through statuses \
-             (applied, screening, interview, offer, rejected, withdrawn, accepted, ghosted), \
-             and read them back with their timeline.",
-        )
-    }
-
-    async fn list_resources(
-        &self,
-        _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
-    ) -> Result<ListResourcesResult, ErrorData> {
-        Ok(ListResourcesResult::with_all_items(vec![
+impl BuiltinTools {
+    /// The tracker's resources, for `resources/list`.
+    pub(super) fn tracker_resources() -> Vec<Resource> {
+        vec![
             Resource::new(APPLICATIONS_URI, "applications")
                 .with_description("Every tracked application, as JSON")
                 .with_mime_type("application/json"),
             Resource::new(PIPELINE_URI, "pipeline")
                 .with_description("A summary of the pipeline by status, as Markdown")
                 .with_mime_type("text/markdown"),
-        ]))
+        ]
     }
 
-    async fn read_resource(
+    /// Read one of the tracker's resources.
+    pub(super) async fn read_tracker_resource(
         &self,
         request: ReadResourceRequestParams,
-        _context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
         let apps = self
             .tracker
@@ -322,13 +271,6 @@ impl ServerHandler for TrackerTools {
     }
 }
 
-impl TrackerTools {
-    /// The store these tools act on (for tests and the orchestrator's wiring).
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-}
-
 fn pipeline_summary(apps: &[crate::store::Application]) -> String {
     let mut out = String::from("# Pipeline\n");
     for status in Status::ALL {
@@ -342,63 +284,6 @@ fn pipeline_summary(apps: &[crate::store::Application]) -> String {
     out
 }
 
-fn internal(err: StoreError) -> ErrorData {
-    tracing::error!(error = %err, "tracker tool failed");
-    ErrorData::internal_error("the tracker's database is unavailable; try again", None)
-}
-
-fn not_found(id: i64) -> ErrorData {
-    ErrorData::invalid_params(format!("no application #{id}"), None)
-}
-
-fn name(value: &str, field: &str) -> Result<String, ErrorData> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(ErrorData::invalid_params(
-            format!("{field} must not be empty"),
-            None,
-        ));
-    }
-    if value.chars().count() > MAX_NAME {
-        return Err(ErrorData::invalid_params(
-            format!("{field} is longer than {MAX_NAME} characters"),
-            None,
-        ));
-    }
-    Ok(value.to_owned())
-}
-
-fn optional_name(value: Option<String>, field: &str) -> Result<Option<String>, ErrorData> {
-    value
-        .filter(|v| !v.trim().is_empty())
-        .map(|v| name(&v, field))
-        .transpose()
-}
-
-fn text(value: &str, field: &str) -> Result<String, ErrorData> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(ErrorData::invalid_params(
-            format!("{field} must not be empty"),
-            None,
-        ));
-    }
-    if value.chars().count() > MAX_TEXT {
-        return Err(ErrorData::invalid_params(
-            format!("{field} is longer than {MAX_TEXT} characters"),
-            None,
-        ));
-    }
-    Ok(value.to_owned())
-}
-
-fn optional_text(value: Option<String>, field: &str) -> Result<Option<String>, ErrorData> {
-    value
-        .filter(|v| !v.trim().is_empty())
-        .map(|v| text(&v, field))
-        .transpose()
-}
-
 fn parse_date(value: &str) -> Result<NaiveDate, ErrorData> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
         ErrorData::invalid_params(
@@ -406,15 +291,4 @@ fn parse_date(value: &str) -> Result<NaiveDate, ErrorData> {
             None,
         )
     })
-}
-
-fn parse_instant(value: &str) -> Result<DateTime<Utc>, ErrorData> {
-    DateTime::parse_from_rfc3339(value.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            ErrorData::invalid_params(
-                format!("scheduled_at must be RFC 3339 with an offset, got {value:?}"),
-                None,
-            )
-        })
 }

@@ -66,3 +66,35 @@ impl From<&ApplicationEvent> for EventView {
         }
     }
 }
+
+/// A reminder as tools report it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ReminderView {
+    pub id: i64,
+    pub text: String,
+    /// custom, follow_up, interview_prep, thank_you or recurring.
+    pub kind: String,
+    /// The wall time it is set for, in `timezone`, YYYY-MM-DDTHH:MM:SS.
+    pub local_time: String,
+    /// IANA zone of `local_time`.
+    pub timezone: String,
+    /// The due instant, RFC 3339 with the zone's offset at that instant.
+    pub due_at: String,
+    pub state: crate::store::ReminderState,
+    pub application_id: Option<i64>,
+}
+
+impl From<&crate::store::Reminder> for ReminderView {
+    fn from(r: &crate::store::Reminder) -> Self {
+        Self {
+            id: r.id,
+            text: r.text.clone(),
+            kind: r.kind.clone(),
+            local_time: r.local_time.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            timezone: r.timezone.name().to_owned(),
+            due_at: r.due_at.with_timezone(&r.timezone).to_rfc3339(),
+            state: r.state,
+            application_id: r.application_id,
+        }
+    }
+}

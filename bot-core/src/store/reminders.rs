@@ -1,0 +1,236 @@
+//! Reminders: the source of truth for everything the bot will say on its own. Each keeps its
+//! IANA zone and local wall time; the due instant is derived from them (DST-correct), so a
+//! reminder set for 09:00 stays at 09:00 local across a DST change.
+
+use super::{Store, StoreError, now, on_pool};
+use crate::understand::time::resolve_local;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use sqlx::Row;
+
+/// The local wall-time format stored in `reminders.local_time`.
+const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+
+/// Where a reminder stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReminderState {
+    Pending,
+    Done,
+    Cancelled,
+    Failed,
+}
+
+impl ReminderState {
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        Ok(match s {
+            "pending" => Self::Pending,
+            "done" => Self::Done,
+            "cancelled" => Self::Cancelled,
+            "failed" => Self::Failed,
+            other => return Err(StoreError::Corrupt(format!("reminder state {other:?}"))),
+        })
+    }
+}
+
+/// One stored reminder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    pub id: i64,
+    pub user_id: i64,
+    pub application_id: Option<i64>,
+    /// custom, follow_up, interview_prep, thank_you or recurring.
+    pub kind: String,
+    pub text: String,
+    pub timezone: Tz,
+    /// The wall time in `timezone` it is set for.
+    pub local_time: NaiveDateTime,
+    /// The instant `local_time` means in `timezone`.
+    pub due_at: DateTime<Utc>,
+    pub state: ReminderState,
+}
+
+/// What a new reminder says and when.
+#[derive(Debug, Clone)]
+pub struct NewReminder {
+    pub kind: String,
+    pub text: String,
+    pub timezone: Tz,
+    pub local_time: NaiveDateTime,
+    pub application_id: Option<i64>,
+    pub chat_id: Option<i64>,
+    /// Set by the person (honoured even in quiet hours) rather than derived by the bot.
+    pub explicit_time: bool,
+}
+
+const COLUMNS: &str =
+    "id, user_id, application_id, kind, text, timezone, local_time, due_at, state";
+
+macro_rules! reminder_from_row {
+    ($row:expr) => {{
+        let row = $row;
+        let zone: String = row.try_get("timezone")?;
+        let local: String = row.try_get("local_time")?;
+        let state: String = row.try_get("state")?;
+        Reminder {
+            id: row.try_get("id")?,
+            user_id: row.try_get("user_id")?,
+            application_id: row.try_get("application_id")?,
+            kind: row.try_get("kind")?,
+            text: row.try_get("text")?,
+            timezone: zone
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("reminder zone {zone:?}")))?,
+            local_time: NaiveDateTime::parse_from_str(&local, LOCAL_FORMAT)
+                .map_err(|_| StoreError::Corrupt(format!("reminder local time {local:?}")))?,
+            due_at: row.try_get("due_at")?,
+            state: ReminderState::parse(&state)?,
+        }
+    }};
+}
+
+impl Store {
+    /// Store a reminder for the user; its due instant follows from zone and wall time.
+    pub async fn insert_reminder(
+        &self,
+        user_id: i64,
+        new: &NewReminder,
+    ) -> Result<Reminder, StoreError> {
+        let at = now();
+        let due = resolve_local(new.timezone, new.local_time).with_timezone(&Utc);
+        let sql = format!(
+            "INSERT INTO reminders (user_id, chat_id, application_id, kind, text, timezone, local_time, \
+             explicit_time, due_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING {COLUMNS}"
+        );
+        on_pool!(self, pool => {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(user_id)
+                .bind(new.chat_id)
+                .bind(new.application_id)
+                .bind(&new.kind)
+                .bind(&new.text)
+                .bind(new.timezone.name())
+                .bind(new.local_time.format(LOCAL_FORMAT).to_string())
+                .bind(new.explicit_time)
+                .bind(due)
+                .bind(at)
+                .fetch_one(pool)
+                .await?;
+            Ok(reminder_from_row!(&row))
+        })
+    }
+
+    /// The user's reminders by due time; pending only unless `include_closed`.
+    pub async fn list_reminders(
+        &self,
+        user_id: i64,
+        include_closed: bool,
+    ) -> Result<Vec<Reminder>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM reminders WHERE user_id = $1 AND ($2 OR state = 'pending') \
+             ORDER BY due_at, id"
+        );
+        on_pool!(self, pool => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(user_id)
+                .bind(include_closed)
+                .fetch_all(pool)
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                out.push(reminder_from_row!(row));
+            }
+            Ok(out)
+        })
+    }
+
+    /// Move one of the user's pending reminders to a new wall time (in its own zone).
+    pub async fn reschedule_reminder(
+        &self,
+        user_id: i64,
+        reminder_id: i64,
+        local_time: NaiveDateTime,
+    ) -> Result<Option<Reminder>, StoreError> {
+        let Some(current) = self.reminder(user_id, reminder_id).await? else {
+            return Ok(None);
+        };
+        if current.state != ReminderState::Pending {
+            return Ok(None);
+        }
+        let due = resolve_local(current.timezone, local_time).with_timezone(&Utc);
+        let sql = format!(
+            "UPDATE reminders SET local_time = $1, due_at = $2, updated_at = $3, lease_owner = NULL, \
+             lease_until = NULL WHERE user_id = $4 AND id = $5 AND state = 'pending' RETURNING {COLUMNS}"
+        );
+        on_pool!(self, pool => {
+            match sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(local_time.format(LOCAL_FORMAT).to_string())
+                .bind(due)
+                .bind(now())
+                .bind(user_id)
+                .bind(reminder_id)
+                .fetch_optional(pool)
+                .await?
+            {
+                Some(row) => Ok(Some(reminder_from_row!(&row))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Close one of the user's pending reminders as done or cancelled.
+    pub async fn close_reminder(
+        &self,
+        user_id: i64,
+        reminder_id: i64,
+        state: ReminderState,
+    ) -> Result<Option<Reminder>, StoreError> {
+        let state = match state {
+            ReminderState::Done => "done",
+            ReminderState::Cancelled => "cancelled",
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "cannot close a reminder as {other:?}"
+                )));
+            }
+        };
+        let sql = format!(
+            "UPDATE reminders SET state = $1, updated_at = $2 \
+             WHERE user_id = $3 AND id = $4 AND state = 'pending' RETURNING {COLUMNS}"
+        );
+        on_pool!(self, pool => {
+            match sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(state)
+                .bind(now())
+                .bind(user_id)
+                .bind(reminder_id)
+                .fetch_optional(pool)
+                .await?
+            {
+                Some(row) => Ok(Some(reminder_from_row!(&row))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// One of the user's reminders.
+    pub async fn reminder(
+        &self,
+        user_id: i64,
+        reminder_id: i64,
+    ) -> Result<Option<Reminder>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM reminders WHERE user_id = $1 AND id = $2");
+        on_pool!(self, pool => {
+            match sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(user_id)
+                .bind(reminder_id)
+                .fetch_optional(pool)
+                .await?
+            {
+                Some(row) => Ok(Some(reminder_from_row!(&row))),
+                None => Ok(None),
+            }
+        })
+    }
+}

@@ -1,0 +1,80 @@
+//! Checking tool arguments: friendly invalid-params errors instead of stored garbage.
+
+use super::{MAX_NAME, MAX_TEXT};
+use crate::store::StoreError;
+use chrono::{DateTime, Utc};
+use rmcp::ErrorData;
+
+pub(super) fn internal(err: StoreError) -> ErrorData {
+    tracing::error!(error = %err, "tracker tool failed");
+    ErrorData::internal_error("the tracker's database is unavailable; try again", None)
+}
+
+pub(super) fn not_found(what: &str, id: i64) -> ErrorData {
+    ErrorData::invalid_params(format!("no {what} #{id}"), None)
+}
+
+pub(super) fn name(value: &str, field: &str) -> Result<String, ErrorData> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ErrorData::invalid_params(
+            format!("{field} must not be empty"),
+            None,
+        ));
+    }
+    if value.chars().count() > MAX_NAME {
+        return Err(ErrorData::invalid_params(
+            format!("{field} is longer than {MAX_NAME} characters"),
+            None,
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+pub(super) fn optional_name(
+    value: Option<String>,
+    field: &str,
+) -> Result<Option<String>, ErrorData> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| name(&v, field))
+        .transpose()
+}
+
+pub(super) fn text(value: &str, field: &str) -> Result<String, ErrorData> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ErrorData::invalid_params(
+            format!("{field} must not be empty"),
+            None,
+        ));
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(ErrorData::invalid_params(
+            format!("{field} is longer than {MAX_TEXT} characters"),
+            None,
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+pub(super) fn optional_text(
+    value: Option<String>,
+    field: &str,
+) -> Result<Option<String>, ErrorData> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| text(&v, field))
+        .transpose()
+}
+
+pub(super) fn parse_instant(value: &str) -> Result<DateTime<Utc>, ErrorData> {
+    DateTime::parse_from_rfc3339(value.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            ErrorData::invalid_params(
+                format!("scheduled_at must be RFC 3339 with an offset, got {value:?}"),
+                None,
+            )
+        })
+}

@@ -1,0 +1,238 @@
+//! The `reminders` MCP server. Reminders are stored with the person's zone and wall time;
+//! the scheduler that fires them reads the same rows.
+
+use super::BuiltinTools;
+use super::args::{internal, not_found, parse_instant, text};
+use super::views::ReminderView;
+use crate::store::{NewReminder, ReminderState};
+use chrono::Duration;
+use chrono_tz::Tz;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::{ErrorData, Json, tool, tool_router};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Arguments of `create_reminder`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateParams {
+    /// What to remind the person of.
+    pub text: String,
+    /// When, RFC 3339 with an offset (e.g. 2026-12-01T09:00:00+01:00).
+    pub when: String,
+    /// IANA zone whose wall time the reminder keeps (default: the person's zone).
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// The application it is about, if any.
+    #[serde(default)]
+    pub application_id: Option<i64>,
+}
+
+/// Arguments of `list_reminders`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListRemindersParams {
+    /// Also list done and cancelled reminders.
+    #[serde(default)]
+    pub include_closed: bool,
+}
+
+/// The result of `list_reminders`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ReminderList {
+    pub count: usize,
+    pub reminders: Vec<ReminderView>,
+}
+
+/// Arguments of `snooze_reminder`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SnoozeParams {
+    pub reminder_id: i64,
+    /// Push it back by this many minutes from its current time...
+    #[serde(default)]
+    pub minutes: Option<u32>,
+    /// ...or move it to this instant (RFC 3339 with an offset).
+    #[serde(default)]
+    pub until: Option<String>,
+}
+
+/// Arguments naming one reminder.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderIdParams {
+    pub reminder_id: i64,
+}
+
+/// A year of minutes: the longest snooze accepted.
+const MAX_SNOOZE_MINUTES: u32 = 366 * 24 * 60;
+
+#[tool_router(router = reminders_router, vis = "pub(super)")]
+impl BuiltinTools {
+    /// Create a reminder at a time; it keeps its local wall time in its zone across DST.
+    #[tool(
+        name = "create_reminder",
+        annotations(
+            title = "Create a reminder",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false
+        )
+    )]
+    async fn create(
+        &self,
+        Parameters(p): Parameters<CreateParams>,
+    ) -> Result<Json<ReminderView>, ErrorData> {
+        let what = text(&p.text, "text")?;
+        let when = parse_instant(&p.when)?;
+        let zone = match p.timezone.as_deref() {
+            Some(name) => name.parse::<Tz>().map_err(|_| {
+                ErrorData::invalid_params(
+                    format!("unknown timezone {name:?}: use an IANA name like Europe/Zurich"),
+                    None,
+                )
+            })?,
+            None => self.tz,
+        };
+        if let Some(app) = p.application_id {
+            self.store
+                .application(self.user_id, app)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| not_found("application", app))?;
+        }
+        let reminder = self
+            .store
+            .insert_reminder(
+                self.user_id,
+                &NewReminder {
+                    kind: "custom".into(),
+                    text: what,
+                    timezone: zone,
+                    local_time: when.with_timezone(&zone).naive_local(),
+                    application_id: p.application_id,
+                    chat_id: None,
+                    explicit_time: true,
+                },
+            )
+            .await
+            .map_err(internal)?;
+        Ok(Json((&reminder).into()))
+    }
+
+    /// List the pending reminders (or all with include_closed), soonest first.
+    #[tool(
+        name = "list_reminders",
+        annotations(
+            title = "List reminders",
+            read_only_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn list(
+        &self,
+        Parameters(p): Parameters<ListRemindersParams>,
+    ) -> Result<Json<ReminderList>, ErrorData> {
+        let reminders = self
+            .store
+            .list_reminders(self.user_id, p.include_closed)
+            .await
+            .map_err(internal)?;
+        Ok(Json(ReminderList {
+            count: reminders.len(),
+            reminders: reminders.iter().map(ReminderView::from).collect(),
+        }))
+    }
+
+    /// Snooze a pending reminder: by some minutes, or until a given instant.
+    #[tool(
+        name = "snooze_reminder",
+        annotations(
+            title = "Snooze a reminder",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false
+        )
+    )]
+    async fn snooze(
+        &self,
+        Parameters(p): Parameters<SnoozeParams>,
+    ) -> Result<Json<ReminderView>, ErrorData> {
+        let current = self
+            .store
+            .reminder(self.user_id, p.reminder_id)
+            .await
+            .map_err(internal)?
+            .filter(|r| r.state == ReminderState::Pending)
+            .ok_or_else(|| not_found("pending reminder", p.reminder_id))?;
+        let local = match (p.minutes, p.until.as_deref()) {
+            (Some(minutes), None) if (1..=MAX_SNOOZE_MINUTES).contains(&minutes) => {
+                (current.due_at + Duration::minutes(i64::from(minutes)))
+                    .with_timezone(&current.timezone)
+                    .naive_local()
+            }
+            (None, Some(until)) => parse_instant(until)?
+                .with_timezone(&current.timezone)
+                .naive_local(),
+            _ => {
+                return Err(ErrorData::invalid_params(
+                    format!("give either minutes (1..={MAX_SNOOZE_MINUTES}) or until"),
+                    None,
+                ));
+            }
+        };
+        let reminder = self
+            .store
+            .reschedule_reminder(self.user_id, p.reminder_id, local)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("pending reminder", p.reminder_id))?;
+        Ok(Json((&reminder).into()))
+    }
+
+    /// Mark a pending reminder as done.
+    #[tool(
+        name = "complete_reminder",
+        annotations(
+            title = "Complete a reminder",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true
+        )
+    )]
+    async fn complete(
+        &self,
+        Parameters(p): Parameters<ReminderIdParams>,
+    ) -> Result<Json<ReminderView>, ErrorData> {
+        self.close(p.reminder_id, ReminderState::Done).await
+    }
+
+    /// Cancel a pending reminder; it will not fire.
+    #[tool(
+        name = "cancel_reminder",
+        annotations(
+            title = "Cancel a reminder",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true
+        )
+    )]
+    async fn cancel(
+        &self,
+        Parameters(p): Parameters<ReminderIdParams>,
+    ) -> Result<Json<ReminderView>, ErrorData> {
+        self.close(p.reminder_id, ReminderState::Cancelled).await
+    }
+}
+
+impl BuiltinTools {
+    async fn close(&self, id: i64, state: ReminderState) -> Result<Json<ReminderView>, ErrorData> {
+        let reminder = self
+            .store
+            .close_reminder(self.user_id, id, state)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("pending reminder", id))?;
+        Ok(Json((&reminder).into()))
+    }
+}
