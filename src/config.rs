@@ -34,6 +34,8 @@ pub struct McpConfig {
     /// Bearer token required by `jtp mcp serve --http`. Keep it out of the file: set
     /// JTP_MCP__TOKEN in the environment instead.
     pub token: Option<String>,
+    /// External MCP servers the orchestrator connects to (`[[mcp.servers]]`).
+    pub servers: Vec<bot_core::orchestrator::ExternalServer>,
 }
 
 /// The terminal chat's settings.
@@ -51,7 +53,7 @@ impl Default for Config {
             database_url: None,
             timezone: None,
             max_message_chars: 4000,
-            log: "warn".to_owned(),
+            log: "warn,rmcp=error".to_owned(),
             console: ConsoleConfig::default(),
             mcp: McpConfig::default(),
         }

@@ -6,6 +6,7 @@
 pub mod adapter;
 pub mod core;
 pub mod message;
+pub mod orchestrator;
 pub mod outbox;
 pub mod store;
 pub mod tools;
