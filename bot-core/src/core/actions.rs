@@ -1,12 +1,13 @@
 //! What the core does for each intent, and how it continues a dialogue that asked something.
 
 use super::dialogue::{DialogueState, Pending, SlotName, payload};
-use super::{Answer, Core, replies};
+use super::tool_client::TrackerClient;
+use super::{Answer, Core, CoreError, replies};
 use crate::message::{Button, Inbound, Outbound};
-use crate::store::{Application, NewApplication, StoreError, User};
+use crate::store::{Application, NewApplication, User};
 use crate::tracker::{Status, TrackOutcome, render_application, render_list, title};
 use crate::understand::{self, CONFIDENT, Context, Intent, Slots, Understanding};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 /// Everything one turn of the conversation needs to know and may change.
@@ -17,34 +18,26 @@ pub(crate) struct Turn {
     pub tz_known: bool,
     pub now: DateTime<Utc>,
     pub state: DialogueState,
+    /// The person's tracker tools, through the orchestrator.
+    pub tracker: TrackerClient,
 }
 
 impl Turn {
-    pub fn new(
-        user: &User,
-        state: DialogueState,
-        default_tz: Option<Tz>,
-        now: DateTime<Utc>,
-    ) -> Self {
+    /// The zone to use for `user`, and whether it is theirs (told or configured) rather
+    /// than the UTC fallback.
+    pub fn zone(user: &User, default_tz: Option<Tz>) -> (Tz, bool) {
         let own = user
             .timezone
             .as_deref()
             .and_then(|name| name.parse::<Tz>().ok());
-        Self {
-            user_id: user.id,
-            tz: own.or(default_tz).unwrap_or(Tz::UTC),
-            tz_known: own.is_some() || default_tz.is_some(),
-            now,
-            state,
-        }
-    }
-
-    fn today(&self) -> NaiveDate {
-        self.now.with_timezone(&self.tz).date_naive()
+        (
+            own.or(default_tz).unwrap_or(Tz::UTC),
+            own.is_some() || default_tz.is_some(),
+        )
     }
 }
 
-pub(super) type Result<T> = std::result::Result<T, StoreError>;
+pub(super) type Result<T> = std::result::Result<T, CoreError>;
 
 pub(super) fn answer(intent: Intent, message: Outbound) -> Answer {
     Answer {
@@ -78,9 +71,9 @@ impl Core {
     }
 
     pub(super) async fn understand(&self, turn: &Turn, text: &str) -> Result<Understanding> {
-        let mut companies: Vec<String> = self
+        let mut companies: Vec<String> = turn
             .tracker
-            .list(turn.user_id, None)
+            .list(None)
             .await?
             .into_iter()
             .map(|app| app.company)
@@ -120,7 +113,7 @@ impl Core {
             Intent::TrackApplication => self.track(turn, slots, false).await,
             Intent::UpdateApplication => self.update(turn, slots, text).await,
             Intent::ListApplications => {
-                let apps = self.tracker.list(turn.user_id, slots.status).await?;
+                let apps = turn.tracker.list(slots.status).await?;
                 Ok(say(intent, render_list(&apps, slots.status)))
             }
             Intent::RemoveApplication => self.ask_remove(turn, slots, text).await,
@@ -158,11 +151,7 @@ impl Core {
             source: None,
             notes: String::new(),
         };
-        match self
-            .tracker
-            .track(turn.user_id, &new, turn.today(), allow_duplicate)
-            .await?
-        {
+        match turn.tracker.track(&new, allow_duplicate).await? {
             TrackOutcome::Created(app) => {
                 turn.state.focus = Some(app.id);
                 Ok(say(intent, replies::tracked(&app)))
@@ -220,9 +209,9 @@ impl Core {
             ));
         };
         let scheduled = slots.when.map(|w| w.with_timezone(&Utc));
-        match self
+        match turn
             .tracker
-            .update_status(turn.user_id, app.id, status, turn.today(), scheduled)
+            .update_status(app.id, status, scheduled)
             .await?
         {
             Some(updated) => Ok(say(
@@ -271,7 +260,7 @@ impl Core {
 
     /// Deleting everything is destructive: say what goes and ask with buttons first.
     pub(super) async fn ask_forget(&self, turn: &mut Turn) -> Result<Answer> {
-        let applications = self.tracker.list(turn.user_id, None).await?.len();
+        let applications = turn.tracker.list(None).await?.len();
         turn.state.pending = Some(Pending::ConfirmForget);
         Ok(answer(
             Intent::DeleteData,
@@ -288,10 +277,9 @@ impl Core {
     /// Carry out a confirmed removal.
     pub(super) async fn remove(&self, turn: &mut Turn, application_id: i64) -> Result<Answer> {
         let intent = Intent::RemoveApplication;
-        let Some(app) = self.store.application(turn.user_id, application_id).await? else {
+        let Some(app) = turn.tracker.remove(application_id).await? else {
             return Ok(say(intent, "That application was already removed."));
         };
-        self.store.delete_application(turn.user_id, app.id).await?;
         if turn.state.focus == Some(app.id) {
             turn.state.focus = None;
         }
@@ -335,17 +323,12 @@ impl Core {
                     "What should the note say? e.g. /note #3 spoke to Anna, the hiring manager",
                 ));
             };
-            if self
-                .tracker
-                .add_note(turn.user_id, app.id, note, turn.today())
-                .await?
-                .is_none()
-            {
+            if turn.tracker.add_note(app.id, note).await?.is_none() {
                 return Ok(say(intent, "That application no longer exists."));
             }
             return Ok(say(intent, format!("Noted on {}.", title(&app))));
         }
-        match self.tracker.show(turn.user_id, app.id).await? {
+        match turn.tracker.show(app.id).await? {
             Some((app, events)) => Ok(say(intent, render_application(&app, &events, turn.tz))),
             None => Ok(say(intent, "That application no longer exists.")),
         }
@@ -356,9 +339,7 @@ impl Core {
         let Some(zone) = slots.timezone.as_deref().and_then(|z| z.parse::<Tz>().ok()) else {
             return Ok(say(intent, replies::UNKNOWN_TIMEZONE));
         };
-        self.store.set_timezone(turn.user_id, zone.name()).await?;
-        turn.tz = zone;
-        turn.tz_known = true;
+        self.switch_zone(turn, zone).await?;
         let local = turn.now.with_timezone(&zone).format("%H:%M");
         Ok(say(
             intent,
@@ -367,6 +348,15 @@ impl Core {
                 zone.name()
             ),
         ))
+    }
+
+    /// Record the person's zone and use it for the rest of this turn.
+    pub(super) async fn switch_zone(&self, turn: &mut Turn, zone: Tz) -> Result<()> {
+        self.store.set_timezone(turn.user_id, zone.name()).await?;
+        turn.tz = zone;
+        turn.tz_known = true;
+        turn.tracker = self.tools.tracker(turn.user_id, zone).await?;
+        Ok(())
     }
 
     /// The one application a request is about, or the question to ask instead: which
@@ -405,23 +395,13 @@ impl Core {
         text: &str,
     ) -> Result<Vec<Application>> {
         if let Some(id) = slots.application_id {
-            return Ok(self
-                .store
-                .application(turn.user_id, id)
-                .await?
-                .into_iter()
-                .collect());
+            return Ok(turn.tracker.get(id).await?.into_iter().collect());
         }
         if let Some(company) = &slots.company {
-            return self.tracker.find_by_company(turn.user_id, company).await;
+            return Ok(turn.tracker.find_by_company(company).await?);
         }
         if let Some(focus) = turn.state.focus.filter(|_| replies::refers_back(text)) {
-            return Ok(self
-                .store
-                .application(turn.user_id, focus)
-                .await?
-                .into_iter()
-                .collect());
+            return Ok(turn.tracker.get(focus).await?.into_iter().collect());
         }
         Ok(Vec::new())
     }

@@ -5,10 +5,10 @@ mod actions;
 pub mod dialogue;
 mod pending;
 mod replies;
+mod tool_client;
 
 use crate::message::Inbound;
 use crate::store::{self, Store, StoreError};
-use crate::tracker::Tracker;
 use crate::understand::Intent;
 use chrono_tz::Tz;
 use dialogue::DialogueState;
@@ -37,13 +37,15 @@ impl Default for CoreConfig {
 pub enum CoreError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("a tool call failed: {0}")]
+    Tool(#[from] crate::orchestrator::OrchestratorError),
 }
 
 /// The conversation core. Cheap to clone; one per process, shared by every adapter.
 #[derive(Debug, Clone)]
 pub struct Core {
     store: Store,
-    tracker: Tracker,
+    tools: std::sync::Arc<tool_client::ToolSessions>,
     config: CoreConfig,
 }
 
@@ -58,10 +60,9 @@ pub(crate) struct Answer {
 impl Core {
     /// A core over `store`.
     pub fn new(store: Store, config: CoreConfig) -> Self {
-        let tracker = Tracker::new(store.clone());
         Self {
+            tools: std::sync::Arc::new(tool_client::ToolSessions::new(store.clone())),
             store,
-            tracker,
             config,
         }
     }
@@ -89,12 +90,15 @@ impl Core {
             .await?;
         let chat = self.store.upsert_chat(&inbound.chat).await?;
         let stored = self.store.dialogue_state(user.id, chat.id).await?;
-        let mut turn = actions::Turn::new(
-            &user,
-            DialogueState::from_stored(stored.as_deref()),
-            self.config.default_timezone,
-            store::now(),
-        );
+        let (tz, tz_known) = actions::Turn::zone(&user, self.config.default_timezone);
+        let mut turn = actions::Turn {
+            user_id: user.id,
+            tz,
+            tz_known,
+            now: store::now(),
+            state: DialogueState::from_stored(stored.as_deref()),
+            tracker: self.tools.tracker(user.id, tz).await?,
+        };
 
         let length = text.chars().count();
         let answer = if length > self.config.max_message_chars {

@@ -180,9 +180,7 @@ impl Core {
             }
             Pending::Timezone { text: original } => match understand::zone_of_place(text) {
                 Some(zone) => {
-                    self.store.set_timezone(turn.user_id, zone.name()).await?;
-                    turn.tz = zone;
-                    turn.tz_known = true;
+                    self.switch_zone(turn, zone).await?;
                     let understood = self.understand(turn, &original).await?;
                     let mut done = self.act(turn, understood, &original).await?;
                     done.messages.insert(

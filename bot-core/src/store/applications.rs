@@ -5,10 +5,15 @@ use crate::tracker::Status;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
-/// One job application of one user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One job application of one user. Also what the tracker tools return (as JSON).
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct Application {
     pub id: i64,
+    /// Never shown to tool clients: the session decides whose applications they see.
+    #[serde(skip, default)]
+    #[schemars(skip)]
     pub user_id: i64,
     pub company: String,
     pub role: String,
@@ -35,10 +40,15 @@ pub struct NewApplication {
 }
 
 /// What kind of entry a timeline row is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub enum EventKind {
+    #[serde(rename = "created")]
     Created,
+    #[serde(rename = "status")]
     StatusChange,
+    #[serde(rename = "note")]
     Note,
 }
 
@@ -62,7 +72,9 @@ impl EventKind {
 }
 
 /// One dated entry in an application's timeline.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct ApplicationEvent {
     pub id: i64,
     pub kind: EventKind,

@@ -8,7 +8,8 @@ pub mod serve;
 mod tracker;
 mod views;
 
-pub use views::{ApplicationView, EventView, ReminderView};
+pub use tracker::{ApplicationDetail, ApplicationList, TrackResult};
+pub use views::ReminderView;
 
 use crate::store::Store;
 use crate::tracker::Tracker;

@@ -2,8 +2,7 @@
 
 use super::BuiltinTools;
 use super::args::{internal, name, not_found, optional_name, optional_text, parse_instant, text};
-use super::views::{ApplicationView, EventView};
-use crate::store::NewApplication;
+use crate::store::{Application, ApplicationEvent, NewApplication};
 use crate::tracker::{Status, TrackOutcome, render_list};
 use chrono::NaiveDate;
 use rmcp::handler::server::wrapper::Parameters;
@@ -38,12 +37,12 @@ pub struct TrackParams {
 }
 
 /// The result of `track_application`.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct TrackResult {
     /// "created", or "possible_duplicate" when nothing was added.
     pub outcome: String,
     /// The new application, or the existing one it may duplicate.
-    pub application: ApplicationView,
+    pub application: Application,
 }
 
 /// Arguments of `update_status`.
@@ -67,10 +66,10 @@ pub struct ListParams {
 }
 
 /// The result of `list_applications`.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ApplicationList {
     pub count: usize,
-    pub applications: Vec<ApplicationView>,
+    pub applications: Vec<Application>,
 }
 
 /// Arguments naming one application.
@@ -81,10 +80,10 @@ pub struct ApplicationIdParams {
 }
 
 /// One application with its timeline.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ApplicationDetail {
-    pub application: ApplicationView,
-    pub timeline: Vec<EventView>,
+    pub application: Application,
+    pub timeline: Vec<ApplicationEvent>,
 }
 
 /// Arguments of `add_note`.
@@ -129,11 +128,11 @@ impl BuiltinTools {
         Ok(Json(match outcome {
             TrackOutcome::Created(app) => TrackResult {
                 outcome: "created".into(),
-                application: (&app).into(),
+                application: app,
             },
             TrackOutcome::PossibleDuplicate { existing } => TrackResult {
                 outcome: "possible_duplicate".into(),
-                application: (&existing).into(),
+                application: existing,
             },
         }))
     }
@@ -148,7 +147,7 @@ impl BuiltinTools {
     async fn update_status(
         &self,
         Parameters(p): Parameters<UpdateStatusParams>,
-    ) -> Result<Json<ApplicationView>, ErrorData> {
+    ) -> Result<Json<Application>, ErrorData> {
         let scheduled = p.scheduled_at.as_deref().map(parse_instant).transpose()?;
         let app = self
             .tracker
@@ -162,7 +161,7 @@ impl BuiltinTools {
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("application", p.application_id))?;
-        Ok(Json((&app).into()))
+        Ok(Json(app))
     }
 
     /// List the applications, optionally only those with one status.
@@ -182,7 +181,7 @@ impl BuiltinTools {
             .map_err(internal)?;
         Ok(Json(ApplicationList {
             count: apps.len(),
-            applications: apps.iter().map(ApplicationView::from).collect(),
+            applications: apps,
         }))
     }
 
@@ -203,9 +202,34 @@ impl BuiltinTools {
             .map_err(internal)?
             .ok_or_else(|| not_found("application", p.application_id))?;
         Ok(Json(ApplicationDetail {
-            application: (&app).into(),
-            timeline: events.iter().map(EventView::from).collect(),
+            application: app,
+            timeline: events.iter().map(ApplicationEvent::clone).collect(),
         }))
+    }
+
+    /// Stop tracking an application: delete it with its timeline and reminders. Ask the
+    /// person first; this cannot be undone.
+    #[tool(annotations(
+        title = "Remove an application",
+        read_only_hint = false,
+        destructive_hint = true,
+        idempotent_hint = true
+    ))]
+    async fn remove_application(
+        &self,
+        Parameters(p): Parameters<ApplicationIdParams>,
+    ) -> Result<Json<Application>, ErrorData> {
+        let app = self
+            .store
+            .application(self.user_id, p.application_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("application", p.application_id))?;
+        self.store
+            .delete_application(self.user_id, app.id)
+            .await
+            .map_err(internal)?;
+        Ok(Json(app))
     }
 
     /// Add a dated note to an application.
@@ -218,7 +242,7 @@ impl BuiltinTools {
     async fn add_note(
         &self,
         Parameters(p): Parameters<AddNoteParams>,
-    ) -> Result<Json<ApplicationView>, ErrorData> {
+    ) -> Result<Json<Application>, ErrorData> {
         let note = text(&p.note, "note")?;
         let app = self
             .tracker
@@ -226,7 +250,7 @@ impl BuiltinTools {
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("application", p.application_id))?;
-        Ok(Json((&app).into()))
+        Ok(Json(app))
     }
 }
 
@@ -254,11 +278,8 @@ impl BuiltinTools {
             .await
             .map_err(internal)?;
         let body = match request.uri.as_str() {
-            APPLICATIONS_URI => {
-                let views: Vec<ApplicationView> = apps.iter().map(ApplicationView::from).collect();
-                serde_json::to_string_pretty(&views)
-                    .map_err(|e| ErrorData::internal_error(e.to_string(), None))?
-            }
+            APPLICATIONS_URI => serde_json::to_string_pretty(&apps)
+                .map_err(|e| ErrorData::internal_error(e.to_string(), None))?,
             PIPELINE_URI => pipeline_summary(&apps),
             other => {
                 return Err(ErrorData::resource_not_found(

@@ -1,71 +1,7 @@
-//! What tools return: plain, schema-described views of stored records.
+//! What the reminder tools return: a reminder with its wall time and due instant spelled out.
 
-use crate::store::{Application, ApplicationEvent, EventKind};
-use crate::tracker::Status;
 use schemars::JsonSchema;
 use serde::Serialize;
-
-/// An application as tools report it.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ApplicationView {
-    pub id: i64,
-    pub company: String,
-    pub role: String,
-    pub status: Status,
-    /// Local date applied, YYYY-MM-DD.
-    pub applied_on: Option<String>,
-    pub url: Option<String>,
-    pub source: Option<String>,
-    pub notes: String,
-    /// RFC 3339, UTC.
-    pub updated_at: String,
-}
-
-impl From<&Application> for ApplicationView {
-    fn from(app: &Application) -> Self {
-        Self {
-            id: app.id,
-            company: app.company.clone(),
-            role: app.role.clone(),
-            status: app.status,
-            applied_on: app.applied_on.map(|d| d.to_string()),
-            url: app.url.clone(),
-            source: app.source.clone(),
-            notes: app.notes.clone(),
-            updated_at: app.updated_at.to_rfc3339(),
-        }
-    }
-}
-
-/// One timeline entry as tools report it.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct EventView {
-    /// created, status or note.
-    pub kind: String,
-    pub status: Option<Status>,
-    /// Local date, YYYY-MM-DD.
-    pub occurred_on: String,
-    /// RFC 3339, UTC: a scheduled interview or call.
-    pub scheduled_at: Option<String>,
-    pub note: Option<String>,
-}
-
-impl From<&ApplicationEvent> for EventView {
-    fn from(event: &ApplicationEvent) -> Self {
-        Self {
-            kind: match event.kind {
-                EventKind::Created => "created",
-                EventKind::StatusChange => "status",
-                EventKind::Note => "note",
-            }
-            .to_owned(),
-            status: event.status,
-            occurred_on: event.occurred_on.to_string(),
-            scheduled_at: event.scheduled_at.map(|t| t.to_rfc3339()),
-            note: event.note.clone(),
-        }
-    }
-}
 
 /// A reminder as tools report it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -12,6 +12,14 @@ pub use status::{Status, UnknownStatus};
 use crate::store::{Application, ApplicationEvent, NewApplication, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// Among `apps`, those at a company named like `company`: open ones first, so "Google moved
+/// me to interview" means the live Google application.
+pub fn find_company(apps: Vec<Application>, company: &str) -> Vec<Application> {
+    let mut found = matching::matching_company(apps, company);
+    found.sort_by_key(|app| (!app.status.is_open(), app.id));
+    found
+}
+
 /// The result of asking to track an application.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrackOutcome {
@@ -68,17 +76,16 @@ impl Tracker {
         Ok(TrackOutcome::Created(app))
     }
 
-    /// The user's applications at a company named like `company`: open ones first, so
-    /// "Google moved me to interview" means the live Google application.
+    /// The user's applications at a company named like `company`: open ones first.
     pub async fn find_by_company(
         &self,
         user_id: i64,
         company: &str,
     ) -> Result<Vec<Application>, StoreError> {
-        let apps = self.store.list_applications(user_id, None).await?;
-        let mut found = matching::matching_company(apps, company);
-        found.sort_by_key(|app| (!app.status.is_open(), app.id));
-        Ok(found)
+        Ok(find_company(
+            self.store.list_applications(user_id, None).await?,
+            company,
+        ))
     }
 
     /// Move an application to `status` with a dated timeline entry.
