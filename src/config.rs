@@ -60,6 +60,17 @@ impl Default for Config {
     }
 }
 
+/// Top-level keys that JTP_* environment variables may set (nested ones with `__`).
+const ENV_KEYS: &[&str] = &[
+    "data_dir",
+    "database_url",
+    "timezone",
+    "max_message_chars",
+    "log",
+    "console",
+    "mcp",
+];
+
 /// The default config file, read when present.
 const DEFAULT_FILE: &str = "jtp.toml";
 
@@ -80,7 +91,18 @@ impl Config {
             None => {}
         }
         let config: Config = figment
-            .merge(Env::prefixed("JTP_").ignore(&["config"]).split("__"))
+            .merge(
+                Env::prefixed("JTP_")
+                    // Other JTP_* variables (JTP_CONFIG, JTP_TEST_…) are not settings;
+                    // only the keys below are read, so an unrelated one cannot break start-up.
+                    .filter(|key| {
+                        let key = key.as_str().to_ascii_lowercase();
+                        ENV_KEYS
+                            .iter()
+                            .any(|known| key == *known || key.starts_with(&format!("{known}__")))
+                    })
+                    .split("__"),
+            )
             .merge(Env::raw().only(&["DATABASE_URL"]))
             .extract()
             .context("invalid configuration")?;

@@ -229,3 +229,30 @@ fn help_lists_every_command() {
         "{help}"
     );
 }
+
+#[test]
+fn unrelated_jtp_variables_do_not_break_start_up() {
+    // Tools that launch jtp (MCP clients, CI) pass their whole environment along.
+    let dir = tempfile::tempdir().unwrap();
+    let output = jtp(dir.path(), None)
+        .env("JTP_TEST_PEERS", "/somewhere")
+        .env("JTP_SOMETHING_ELSE", "x")
+        .env("JTP_CONSOLE__USER", "from-env")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // A known key still applies, and a config file still rejects typos.
+    std::fs::write(dir.path().join("jtp.toml"), "timezon = \"Europe/Zurich\"\n").unwrap();
+    let typo = jtp(dir.path(), None).arg("migrate").output().unwrap();
+    assert!(!typo.status.success());
+    assert!(
+        String::from_utf8_lossy(&typo.stderr).contains("timezon"),
+        "{}",
+        String::from_utf8_lossy(&typo.stderr)
+    );
+}

@@ -40,7 +40,7 @@ pub struct ListRemindersParams {
 /// The result of `list_reminders`.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ReminderList {
-    pub count: usize,
+    pub count: i64,
     pub reminders: Vec<ReminderView>,
 }
 
@@ -51,7 +51,7 @@ pub struct SnoozeParams {
     pub reminder_id: i64,
     /// Push it back by this many minutes from its current time...
     #[serde(default)]
-    pub minutes: Option<u32>,
+    pub minutes: Option<i64>,
     /// ...or move it to this instant (RFC 3339 with an offset).
     #[serde(default)]
     pub until: Option<String>,
@@ -65,7 +65,7 @@ pub struct ReminderIdParams {
 }
 
 /// A year of minutes: the longest snooze accepted.
-const MAX_SNOOZE_MINUTES: u32 = 366 * 24 * 60;
+const MAX_SNOOZE_MINUTES: i64 = 366 * 24 * 60;
 
 #[tool_router(router = reminders_router, vis = "pub(super)")]
 impl BuiltinTools {
@@ -139,7 +139,7 @@ impl BuiltinTools {
             .await
             .map_err(internal)?;
         Ok(Json(ReminderList {
-            count: reminders.len(),
+            count: i64::try_from(reminders.len()).unwrap_or(i64::MAX),
             reminders: reminders.iter().map(ReminderView::from).collect(),
         }))
     }
@@ -167,7 +167,7 @@ impl BuiltinTools {
             .ok_or_else(|| not_found("pending reminder", p.reminder_id))?;
         let local = match (p.minutes, p.until.as_deref()) {
             (Some(minutes), None) if (1..=MAX_SNOOZE_MINUTES).contains(&minutes) => {
-                (current.due_at + Duration::minutes(i64::from(minutes)))
+                (current.due_at + Duration::minutes(minutes))
                     .with_timezone(&current.timezone)
                     .naive_local()
             }

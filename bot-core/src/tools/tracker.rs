@@ -68,7 +68,7 @@ pub struct ListParams {
 /// The result of `list_applications`.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ApplicationList {
-    pub count: usize,
+    pub count: i64,
     pub applications: Vec<Application>,
 }
 
@@ -180,7 +180,7 @@ impl BuiltinTools {
             .await
             .map_err(internal)?;
         Ok(Json(ApplicationList {
-            count: apps.len(),
+            count: i64::try_from(apps.len()).unwrap_or(i64::MAX),
             applications: apps,
         }))
     }
@@ -277,10 +277,13 @@ impl BuiltinTools {
             .list(self.user_id, None)
             .await
             .map_err(internal)?;
-        let body = match request.uri.as_str() {
-            APPLICATIONS_URI => serde_json::to_string_pretty(&apps)
-                .map_err(|e| ErrorData::internal_error(e.to_string(), None))?,
-            PIPELINE_URI => pipeline_summary(&apps),
+        let (body, mime) = match request.uri.as_str() {
+            APPLICATIONS_URI => (
+                serde_json::to_string_pretty(&apps)
+                    .map_err(|e| ErrorData::internal_error(e.to_string(), None))?,
+                "application/json",
+            ),
+            PIPELINE_URI => (pipeline_summary(&apps), "text/markdown"),
             other => {
                 return Err(ErrorData::resource_not_found(
                     format!("no resource {other}; try {APPLICATIONS_URI} or {PIPELINE_URI}"),
@@ -288,7 +291,10 @@ impl BuiltinTools {
                 ));
             }
         };
-        Ok(ReadResourceResult::new(vec![ResourceContents::text(body, request.uri)]).into())
+        Ok(ReadResourceResult::new(vec![
+            ResourceContents::text(body, request.uri).with_mime_type(mime),
+        ])
+        .into())
     }
 }
 
