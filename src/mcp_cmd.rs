@@ -34,6 +34,18 @@ pub enum McpCommand {
         #[arg(long)]
         user: Option<String>,
     },
+    /// Check an MCP server before configuring it: connect to URL (Streamable HTTP), list its
+    /// tools, and with --call-all call each one with sample arguments built from its schema.
+    Probe {
+        /// Call every tool once.
+        #[arg(long)]
+        call_all: bool,
+        /// Sent as Authorization: Bearer … (or set JTP_PROBE_TOKEN).
+        #[arg(long, env = "JTP_PROBE_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// The server's endpoint, e.g. http://127.0.0.1:3001/mcp.
+        url: String,
+    },
     /// Call one tool: jtp mcp call server.tool '{"arg": 1}'. Prints the structured result
     /// (or the text content); exits non-zero when the call fails.
     Call {
@@ -76,6 +88,11 @@ pub async fn run(command: McpCommand, store: &Store, config: &Config) -> anyhow:
             hub.shutdown().await;
             Ok(())
         }
+        McpCommand::Probe {
+            call_all,
+            token,
+            url,
+        } => probe(&url, token, call_all).await,
         McpCommand::Call {
             tool,
             arguments,
@@ -174,4 +191,67 @@ async fn connect(
         }
     }
     Ok(hub)
+}
+
+async fn probe(url: &str, token: Option<String>, call_all: bool) -> anyhow::Result<()> {
+    let hub = Orchestrator::new();
+    hub.add_external(&bot_core::orchestrator::ExternalServer {
+        name: "probe".into(),
+        command: None,
+        args: Vec::new(),
+        env: Default::default(),
+        url: Some(url.to_owned()),
+        bearer_token: token,
+        policy: ServerPolicy::default(),
+    })
+    .await?;
+    let tools = hub.tools().await;
+    println!("{url}: {} tool(s)", tools.len());
+    let mut failed = 0;
+    for info in &tools {
+        if !call_all {
+            println!("  {}", info.tool.name);
+            continue;
+        }
+        let arguments = sample_arguments(&info.tool.input_schema);
+        match hub.call(&info.qualified, arguments).await {
+            Ok(result) if result.is_error != Some(true) => println!("  {}: ok", info.tool.name),
+            Ok(_) => println!("  {}: answered with a tool error", info.tool.name),
+            Err(err) => {
+                failed += 1;
+                println!("  {}: {err}", info.tool.name);
+            }
+        }
+    }
+    hub.shutdown().await;
+    if failed > 0 {
+        bail!("{failed} tool call(s) failed");
+    }
+    Ok(())
+}
+
+/// Arguments that satisfy a tool's required properties by type: 1 for numbers, "test"
+/// for strings, true for booleans, empty for objects and arrays.
+fn sample_arguments(
+    schema: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let properties = schema.get("properties").and_then(|p| p.as_object());
+    let required = schema.get("required").and_then(|r| r.as_array());
+    let mut out = serde_json::Map::new();
+    for name in required.into_iter().flatten().filter_map(|n| n.as_str()) {
+        let kind = properties
+            .and_then(|p| p.get(name))
+            .and_then(|p| p.get("type"))
+            .and_then(|t| t.as_str())
+            .unwrap_or("string");
+        let value = match kind {
+            "number" | "integer" => serde_json::json!(1),
+            "boolean" => serde_json::json!(true),
+            "object" => serde_json::json!({}),
+            "array" => serde_json::json!([]),
+            _ => serde_json::json!("test"),
+        };
+        out.insert(name.to_owned(), value);
+    }
+    out
 }

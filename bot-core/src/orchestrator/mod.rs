@@ -13,7 +13,10 @@ pub use cache::TtlCache;
 pub use config::{ExternalServer, ServerPolicy};
 
 use crate::tools::BuiltinTools;
-use rmcp::model::{CallToolRequestParams, CallToolResult, JsonObject, Tool};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, Implementation,
+    JsonObject, ProtocolVersion, Tool,
+};
 use rmcp::service::{NotificationContext, RunningService};
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
@@ -76,6 +79,16 @@ struct ListChanges {
 impl ClientHandler for ListChanges {
     async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
         self.stale.store(true, Ordering::Release);
+    }
+
+    /// Offer protocol 2025-11-25, which every current server speaks (rmcp would offer
+    /// 2026-07-28 first, which many do not), under our own name.
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(
+            ClientCapabilities::default(),
+            Implementation::new("jobtrackerpro", env!("CARGO_PKG_VERSION")),
+        )
+        .with_protocol_version(ProtocolVersion::V_2025_11_25)
     }
 }
 
