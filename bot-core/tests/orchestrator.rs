@@ -420,3 +420,92 @@ async fn a_killed_server_opens_the_circuit_and_recovers_after_restart() {
     hub.shutdown().await;
     restarted.kill();
 }
+
+/// An in-process server whose tool list grows: calling `unlock` adds `secret` and announces
+/// it with notifications/tools/list_changed, as servers with dynamic tools do.
+#[derive(Clone, Default)]
+struct Growing {
+    unlocked: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl rmcp::ServerHandler for Growing {
+    fn get_info(&self) -> rmcp::model::ServerConfig {
+        rmcp::model::ServerConfig::new(
+            rmcp::model::ServerCapabilities::builder()
+                .enable_tools()
+                .enable_tool_list_changed()
+                .build(),
+        )
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<rmcp::model::PaginatedRequestParams>,
+        _context: rmcp::service::RequestContext<rmcp::RoleServer>,
+    ) -> Result<rmcp::model::ListToolsResult, rmcp::ErrorData> {
+        let schema = std::sync::Arc::new(args(json!({"type": "object"})));
+        let mut tools = vec![rmcp::model::Tool::new(
+            "unlock",
+            "Reveal another tool",
+            schema.clone(),
+        )];
+        if self.unlocked.load(std::sync::atomic::Ordering::SeqCst) {
+            tools.push(rmcp::model::Tool::new(
+                "secret",
+                "Only after unlock",
+                schema,
+            ));
+        }
+        Ok(rmcp::model::ListToolsResult::with_all_items(tools))
+    }
+
+    async fn call_tool(
+        &self,
+        request: rmcp::model::CallToolRequestParams,
+        context: rmcp::service::RequestContext<rmcp::RoleServer>,
+    ) -> Result<rmcp::model::CallToolResponse, rmcp::ErrorData> {
+        if request.name == "unlock" {
+            self.unlocked
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+            let _ = context.peer.notify_tool_list_changed().await;
+        }
+        Ok(
+            CallToolResult::success(vec![rmcp::model::ContentBlock::text(format!(
+                "called {}",
+                request.name
+            ))])
+            .into(),
+        )
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tools_are_rediscovered_when_a_server_announces_a_change() {
+    let hub = Orchestrator::new();
+    hub.add_builtin("growing", Growing::default(), ServerPolicy::default())
+        .await
+        .unwrap();
+    let names = |tools: Vec<bot_core::orchestrator::ToolInfo>| {
+        tools.into_iter().map(|t| t.qualified).collect::<Vec<_>>()
+    };
+    assert_eq!(names(hub.tools().await), ["growing.unlock"]);
+    assert!(matches!(
+        hub.call("growing.secret", args(json!({}))).await,
+        Err(OrchestratorError::UnknownTool { .. })
+    ));
+
+    hub.call("growing.unlock", args(json!({}))).await.unwrap();
+    // The notification travels on its own; wait for it, within reason.
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        seen = names(hub.tools().await);
+        if seen.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(seen, ["growing.unlock", "growing.secret"]);
+    let secret = hub.call("growing.secret", args(json!({}))).await.unwrap();
+    assert!(text_of(&secret).contains("called secret"));
+    hub.shutdown().await;
+}

@@ -12,7 +12,6 @@ pub use breaker::{BreakerState, CircuitBreaker};
 pub use cache::TtlCache;
 pub use config::{ExternalServer, ServerPolicy};
 
-use crate::tools::BuiltinTools;
 use rmcp::model::{
     CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, Implementation,
     JsonObject, ProtocolVersion, Tool,
@@ -20,7 +19,7 @@ use rmcp::model::{
 use rmcp::service::{NotificationContext, RunningService};
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
-use rmcp::{ClientHandler, RoleClient, ServiceError, ServiceExt};
+use rmcp::{ClientHandler, RoleClient, ServerHandler, ServiceError, ServiceExt};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -121,11 +120,12 @@ impl Orchestrator {
         Self::default()
     }
 
-    /// Connect a built-in server in-process over a duplex pipe.
+    /// Connect a built-in server in-process over a duplex pipe: the built-in tools, or any
+    /// other in-process rmcp server.
     pub async fn add_builtin(
         &self,
         name: &str,
-        tools: BuiltinTools,
+        tools: impl ServerHandler,
         policy: ServerPolicy,
     ) -> Result<(), OrchestratorError> {
         let (server_io, client_io) = tokio::io::duplex(256 * 1024);
