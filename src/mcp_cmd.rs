@@ -122,18 +122,8 @@ pub async fn run(command: McpCommand, store: &Store, config: &Config) -> anyhow:
             Ok(())
         }
         McpCommand::Serve { stdio, http, user } => {
-            let person = crate::console_user(config, user);
-            let user = store
-                .resolve_user("console", &person, None)
-                .await
-                .context("resolving the user to serve")?;
-            let tz = user
-                .timezone
-                .as_deref()
-                .or(config.timezone.as_deref())
-                .and_then(|z| z.parse::<Tz>().ok())
-                .unwrap_or(Tz::UTC);
-            let (store, user_id) = (store.clone(), user.id);
+            let (person, user_id, tz) = acting_person(store, config, user).await?;
+            let store = store.clone();
             if stdio {
                 serve::serve_stdio(BuiltinTools::new(BuiltinServer::All, store, user_id, tz))
                     .await?;
@@ -158,6 +148,27 @@ pub async fn run(command: McpCommand, store: &Store, config: &Config) -> anyhow:
     }
 }
 
+/// Whom the tools act for: the console identity named by the flag (or the configured or OS
+/// user), with their zone (theirs, the configured default, or UTC).
+async fn acting_person(
+    store: &Store,
+    config: &Config,
+    user: Option<String>,
+) -> anyhow::Result<(String, i64, Tz)> {
+    let person = crate::console_user(config, user);
+    let user = store
+        .resolve_user("console", &person, None)
+        .await
+        .context("resolving the user the tools act for")?;
+    let tz = user
+        .timezone
+        .as_deref()
+        .or(config.timezone.as_deref())
+        .and_then(|z| z.parse::<Tz>().ok())
+        .unwrap_or(Tz::UTC);
+    Ok((person, user.id, tz))
+}
+
 /// The orchestrator with the built-in servers for one person and every configured external
 /// server. A server that cannot be reached is reported and left out; the rest still work.
 async fn connect(
@@ -165,22 +176,12 @@ async fn connect(
     config: &Config,
     user: Option<String>,
 ) -> anyhow::Result<Orchestrator> {
-    let person = crate::console_user(config, user);
-    let user = store
-        .resolve_user("console", &person, None)
-        .await
-        .context("resolving the user")?;
-    let tz = user
-        .timezone
-        .as_deref()
-        .or(config.timezone.as_deref())
-        .and_then(|z| z.parse::<Tz>().ok())
-        .unwrap_or(Tz::UTC);
+    let (_, user_id, tz) = acting_person(store, config, user).await?;
     let hub = Orchestrator::new();
     for server in [BuiltinServer::Tracker, BuiltinServer::Reminders] {
         hub.add_builtin(
             server.name(),
-            BuiltinTools::new(server, store.clone(), user.id, tz),
+            BuiltinTools::new(server, store.clone(), user_id, tz),
             ServerPolicy::default(),
         )
         .await?;

@@ -14,7 +14,8 @@ pub(super) fn not_found(what: &str, id: i64) -> ErrorData {
     ErrorData::invalid_params(format!("no {what} #{id}"), None)
 }
 
-pub(super) fn name(value: &str, field: &str) -> Result<String, ErrorData> {
+/// A required string of at most `max` characters, trimmed.
+fn bounded(value: &str, field: &str, max: usize) -> Result<String, ErrorData> {
     let value = value.trim();
     if value.is_empty() {
         return Err(ErrorData::invalid_params(
@@ -22,15 +23,26 @@ pub(super) fn name(value: &str, field: &str) -> Result<String, ErrorData> {
             None,
         ));
     }
-    if value.chars().count() > MAX_NAME {
+    if value.chars().count() > max {
         return Err(ErrorData::invalid_params(
-            format!("{field} is longer than {MAX_NAME} characters"),
+            format!("{field} is longer than {max} characters"),
             None,
         ));
     }
     Ok(value.to_owned())
 }
 
+/// A name (company, role, source): short text.
+pub(super) fn name(value: &str, field: &str) -> Result<String, ErrorData> {
+    bounded(value, field, MAX_NAME)
+}
+
+/// Free text (a note, a reminder).
+pub(super) fn text(value: &str, field: &str) -> Result<String, ErrorData> {
+    bounded(value, field, MAX_TEXT)
+}
+
+/// An optional name; blank counts as absent.
 pub(super) fn optional_name(
     value: Option<String>,
     field: &str,
@@ -41,23 +53,7 @@ pub(super) fn optional_name(
         .transpose()
 }
 
-pub(super) fn text(value: &str, field: &str) -> Result<String, ErrorData> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(ErrorData::invalid_params(
-            format!("{field} must not be empty"),
-            None,
-        ));
-    }
-    if value.chars().count() > MAX_TEXT {
-        return Err(ErrorData::invalid_params(
-            format!("{field} is longer than {MAX_TEXT} characters"),
-            None,
-        ));
-    }
-    Ok(value.to_owned())
-}
-
+/// Optional free text; blank counts as absent.
 pub(super) fn optional_text(
     value: Option<String>,
     field: &str,
