@@ -96,6 +96,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => return understand(jsonl, explain, &tz, now.as_deref(), text.as_deref()),
         Command::Chat { user } => DatabaseCommand::Chat { user },
         Command::Migrate => DatabaseCommand::Migrate,
+        // Probing an outside server needs no database of ours.
+        Command::Mcp {
+            command:
+                mcp_cmd::McpCommand::Probe {
+                    call_all,
+                    token,
+                    url,
+                },
+        } => return mcp_cmd::probe_now(&url, token, call_all),
         Command::Mcp { command } => DatabaseCommand::Mcp(command),
     };
     let mut config = Config::load(cli.config.as_deref())?;

@@ -194,6 +194,15 @@ async fn connect(
     Ok(hub)
 }
 
+/// `jtp mcp probe`, on its own runtime: it touches no database.
+pub fn probe_now(url: &str, token: Option<String>, call_all: bool) -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?
+        .block_on(probe(url, token, call_all))
+}
+
 async fn probe(url: &str, token: Option<String>, call_all: bool) -> anyhow::Result<()> {
     let hub = Orchestrator::new();
     hub.add_external(&bot_core::orchestrator::ExternalServer {

@@ -8,6 +8,7 @@ pub mod core;
 pub mod message;
 pub mod orchestrator;
 pub mod outbox;
+pub mod scheduler;
 pub mod store;
 pub mod tools;
 pub mod tracker;

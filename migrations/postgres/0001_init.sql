@@ -96,7 +96,7 @@ CREATE TABLE reminders (
     due_at          TIMESTAMPTZ NOT NULL,
     occurrence      BIGINT NOT NULL DEFAULT 0,
     state           TEXT NOT NULL DEFAULT 'pending'
-                    CHECK (state IN ('pending', 'done', 'cancelled', 'failed')),
+                    CHECK (state IN ('pending', 'fired', 'done', 'cancelled', 'failed')),
     lease_owner     TEXT,
     lease_until     TIMESTAMPTZ,
     created_at      TIMESTAMPTZ NOT NULL,

@@ -97,7 +97,7 @@ CREATE TABLE reminders (
     due_at          TEXT NOT NULL,
     occurrence      INTEGER NOT NULL DEFAULT 0,
     state           TEXT NOT NULL DEFAULT 'pending'
-                    CHECK (state IN ('pending', 'done', 'cancelled', 'failed')),
+                    CHECK (state IN ('pending', 'fired', 'done', 'cancelled', 'failed')),
     lease_owner     TEXT,
     lease_until     TEXT,
     created_at      TEXT NOT NULL,

@@ -9,6 +9,7 @@ mod render;
 pub use render::render;
 
 use async_trait::async_trait;
+use bot_core::scheduler::Scheduler;
 use bot_core::{
     Adapter, Button, ChatRef, Core, DeliveryError, Inbound, Outbound, OutboxSender, Platform,
 };
@@ -16,11 +17,14 @@ use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 /// Bytes read of one input line at most; the rest of a longer line is skipped (the core
 /// refuses anything past its own, much smaller, limit politely).
 const MAX_LINE_BYTES: u64 = 1 << 20;
+
+/// The longest a nudge written by another process waits before this console prints it.
+const NUDGE_CEILING: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Errors that end a console session.
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +118,31 @@ pub async fn run(core: Core, options: ConsoleOptions) -> Result<(), ConsoleError
     // Anything recorded for this chat but not delivered before a crash goes out first.
     sender.drain_due().await?;
 
+    // Nudges: the scheduler fires due reminders into the outbox and wakes the sender, which
+    // prints this chat's ones unprompted. Both stop when the session ends.
+    let scheduler = Scheduler::new(
+        core.store().clone(),
+        format!("console-{}", std::process::id()),
+    );
+    let core = core.with_scheduler_wake(scheduler.waker());
+    let fired = Arc::new(Notify::new());
+    let background = {
+        let fired = fired.clone();
+        let sender = sender.clone();
+        tokio::spawn(async move {
+            let nudge_sender = async {
+                loop {
+                    if let Err(err) = sender.drain_due().await {
+                        tracing::warn!(error = %err, "could not deliver nudges");
+                    }
+                    // Rows written by another process are picked up within the ceiling.
+                    let _ = tokio::time::timeout(NUDGE_CEILING, fired.notified()).await;
+                }
+            };
+            tokio::join!(scheduler.run(|_| fired.notify_one()), nudge_sender);
+        })
+    };
+
     let (lines_tx, mut lines_rx) = mpsc::channel::<Line>(1);
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<()>();
     let reader = {
@@ -158,6 +187,7 @@ pub async fn run(core: Core, options: ConsoleOptions) -> Result<(), ConsoleError
         }
     }
     drop(ready_tx);
+    background.abort();
     match reader.join() {
         Ok(result) => result,
         Err(_) => Ok(()),

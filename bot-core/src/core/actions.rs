@@ -55,6 +55,10 @@ impl Core {
     /// Decide the reply to one message: a button, an answer to our question, or a new request.
     pub(crate) async fn respond(&self, turn: &mut Turn, inbound: &Inbound) -> Result<Answer> {
         if let Some(pressed) = &inbound.button {
+            // Nudge buttons answer a reminder, not the dialogue's open question.
+            if pressed.starts_with(crate::scheduler::payload::PREFIX) {
+                return self.on_reminder_button(turn, pressed).await;
+            }
             return self.on_button(turn, pressed).await;
         }
         let text = inbound.text.trim();
@@ -118,6 +122,9 @@ impl Core {
             }
             Intent::RemoveApplication => self.ask_remove(turn, slots, text).await,
             Intent::DeleteData => self.ask_forget(turn).await,
+            Intent::SetReminder => self.set_reminder(turn, slots).await,
+            Intent::ListReminders => self.list_reminders(turn).await,
+            Intent::Snooze => self.snooze(turn, slots).await,
             Intent::ShowApplication | Intent::AddNote => {
                 self.show_or_note(turn, intent, slots, text).await
             }

@@ -4,6 +4,7 @@
 mod actions;
 pub mod dialogue;
 mod pending;
+mod reminders;
 mod replies;
 mod tool_client;
 
@@ -47,6 +48,8 @@ pub struct Core {
     store: Store,
     tools: std::sync::Arc<tool_client::ToolSessions>,
     config: CoreConfig,
+    /// Woken when a reminder is added, so the scheduler re-plans its sleep.
+    scheduler_wake: Option<std::sync::Arc<tokio::sync::Notify>>,
 }
 
 /// The core's answer to one message before it is recorded.
@@ -64,7 +67,14 @@ impl Core {
             tools: std::sync::Arc::new(tool_client::ToolSessions::new(store.clone())),
             store,
             config,
+            scheduler_wake: None,
         }
+    }
+
+    /// Tell the scheduler in this process when reminders are added or moved.
+    pub fn with_scheduler_wake(mut self, wake: std::sync::Arc<tokio::sync::Notify>) -> Self {
+        self.scheduler_wake = Some(wake);
+        self
     }
 
     /// The store this core writes to (adapters hand it to the outbox sender).

@@ -245,7 +245,6 @@ pub(crate) fn not_yet(intent: Intent) -> String {
         Intent::CoverLetter => "Cover letters",
         Intent::InterviewPrep => "Interview practice",
         Intent::CareerAdvice => "Career advice",
-        Intent::SetReminder | Intent::ListReminders | Intent::Snooze => "Reminders",
         Intent::ExportData => "Data export",
         _ => "That",
     };

@@ -5,9 +5,12 @@
 
 use crate::orchestrator::{Orchestrator, OrchestratorError, ServerPolicy};
 use crate::store::{Application, ApplicationEvent, NewApplication, Store};
-use crate::tools::{ApplicationDetail, ApplicationList, BuiltinServer, BuiltinTools, TrackResult};
+use crate::tools::{
+    ApplicationDetail, ApplicationList, BuiltinServer, BuiltinTools, ReminderList, ReminderView,
+    TrackResult,
+};
 use crate::tracker::{Status, TrackOutcome, find_company};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 use rmcp::model::CallToolResult;
 use serde::de::DeserializeOwned;
@@ -96,7 +99,7 @@ impl ToolSessions {
     }
 }
 
-/// Typed calls to the `tracker` server for one person.
+/// Typed calls to the built-in `tracker` and `reminders` servers for one person.
 #[derive(Clone)]
 pub(crate) struct TrackerClient {
     hub: Arc<Orchestrator>,
@@ -108,17 +111,23 @@ impl TrackerClient {
         tool: &str,
         arguments: serde_json::Value,
     ) -> Result<Option<T>, OrchestratorError> {
+        self.call_on("tracker", tool, arguments).await
+    }
+
+    async fn call_on<T: DeserializeOwned>(
+        &self,
+        server: &str,
+        tool: &str,
+        arguments: serde_json::Value,
+    ) -> Result<Option<T>, OrchestratorError> {
         let serde_json::Value::Object(arguments) = arguments else {
             return Err(malformed(tool, "arguments are not a JSON object"));
         };
-        match self.hub.call(&format!("tracker.{tool}"), arguments).await {
+        match self.hub.call(&format!("{server}.{tool}"), arguments).await {
             Ok(result) => structured(tool, result).map(Some),
-            // The tools answer "no application #N" for an id that is not this person's.
-            Err(OrchestratorError::Refused { reason, .. })
-                if reason.starts_with("no application") =>
-            {
-                Ok(None)
-            }
+            // The tools answer "no application #N" / "no pending reminder #N" for an id that
+            // is not this person's (or no longer open).
+            Err(OrchestratorError::Refused { reason, .. }) if reason.starts_with("no ") => Ok(None),
             Err(err) => Err(err),
         }
     }
@@ -208,6 +217,54 @@ impl TrackerClient {
             .await
     }
 
+    /// Create a reminder at `when`, keeping its wall time in `tz`.
+    pub(crate) async fn create_reminder(
+        &self,
+        text: &str,
+        when: DateTime<FixedOffset>,
+        tz: Tz,
+    ) -> Result<ReminderView, OrchestratorError> {
+        self.call_on(
+            "reminders",
+            "create_reminder",
+            json!({ "text": text, "when": when.to_rfc3339(), "timezone": tz.name() }),
+        )
+        .await?
+        .ok_or_else(|| malformed("create_reminder", "no result"))
+    }
+
+    /// Pending and fired reminders, soonest first.
+    pub(crate) async fn reminders(&self) -> Result<Vec<ReminderView>, OrchestratorError> {
+        let list: Option<ReminderList> = self
+            .call_on("reminders", "list_reminders", json!({}))
+            .await?;
+        Ok(list.map(|l| l.reminders).unwrap_or_default())
+    }
+
+    /// Move a pending or fired reminder to `until`.
+    pub(crate) async fn snooze_reminder(
+        &self,
+        id: i64,
+        until: DateTime<Utc>,
+    ) -> Result<Option<ReminderView>, OrchestratorError> {
+        self.call_on(
+            "reminders",
+            "snooze_reminder",
+            json!({ "reminder_id": id, "until": until.to_rfc3339() }),
+        )
+        .await
+    }
+
+    /// Close a reminder as done (`complete_reminder`) or stopped (`cancel_reminder`).
+    pub(crate) async fn close_reminder(
+        &self,
+        id: i64,
+        tool: &str,
+    ) -> Result<Option<ReminderView>, OrchestratorError> {
+        self.call_on("reminders", tool, json!({ "reminder_id": id }))
+            .await
+    }
+
     pub(crate) async fn remove(&self, id: i64) -> Result<Option<Application>, OrchestratorError> {
         self.call("remove_application", json!({ "application_id": id }))
             .await
@@ -226,7 +283,7 @@ fn structured<T: DeserializeOwned>(
             .filter_map(|c| c.as_text().map(|t| t.text.clone()))
             .collect();
         return Err(OrchestratorError::Refused {
-            tool: format!("tracker.{tool}"),
+            tool: tool.to_owned(),
             reason: text.join(" "),
         });
     }
@@ -238,7 +295,7 @@ fn structured<T: DeserializeOwned>(
 
 fn malformed(tool: &str, reason: &str) -> OrchestratorError {
     OrchestratorError::Refused {
-        tool: format!("tracker.{tool}"),
+        tool: tool.to_owned(),
         reason: format!("unexpected result: {reason}"),
     }
 }

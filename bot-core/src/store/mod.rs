@@ -10,6 +10,7 @@ mod applications;
 mod conversation;
 mod outbox;
 mod reminders;
+mod schedule;
 mod users;
 
 pub use applications::{Application, ApplicationEvent, EventKind, NewApplication};

@@ -9,22 +9,27 @@ use chrono_tz::Tz;
 use sqlx::Row;
 
 /// The local wall-time format stored in `reminders.local_time`.
-const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+pub(super) const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 
 /// Where a reminder stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ReminderState {
     Pending,
+    /// Sent, waiting for the person to say done or snooze it.
+    Fired,
     Done,
     Cancelled,
     Failed,
 }
 
 impl ReminderState {
-    fn parse(s: &str) -> Result<Self, StoreError> {
+    pub(super) fn parse(s: &str) -> Result<Self, StoreError> {
         Ok(match s {
             "pending" => Self::Pending,
+            "fired" => Self::Fired,
             "done" => Self::Done,
             "cancelled" => Self::Cancelled,
             "failed" => Self::Failed,
@@ -48,6 +53,12 @@ pub struct Reminder {
     /// The instant `local_time` means in `timezone`.
     pub due_at: DateTime<Utc>,
     pub state: ReminderState,
+    /// The chat to nudge in; `None` means the person's most recent direct chat.
+    pub chat_id: Option<i64>,
+    /// Set by the person (fires even in quiet hours), not derived by the bot.
+    pub explicit_time: bool,
+    /// How many times it has fired; with the id, the idempotency key of each nudge.
+    pub occurrence: i64,
 }
 
 /// What a new reminder says and when.
@@ -63,8 +74,7 @@ pub struct NewReminder {
     pub explicit_time: bool,
 }
 
-const COLUMNS: &str =
-    "id, user_id, application_id, kind, text, timezone, local_time, due_at, state";
+pub(super) const COLUMNS: &str = "id, user_id, application_id, kind, text, timezone, local_time, due_at, state, chat_id, explicit_time, occurrence";
 
 macro_rules! reminder_from_row {
     ($row:expr) => {{
@@ -72,7 +82,7 @@ macro_rules! reminder_from_row {
         let zone: String = row.try_get("timezone")?;
         let local: String = row.try_get("local_time")?;
         let state: String = row.try_get("state")?;
-        Reminder {
+        super::Reminder {
             id: row.try_get("id")?,
             user_id: row.try_get("user_id")?,
             application_id: row.try_get("application_id")?,
@@ -81,13 +91,20 @@ macro_rules! reminder_from_row {
             timezone: zone
                 .parse()
                 .map_err(|_| StoreError::Corrupt(format!("reminder zone {zone:?}")))?,
-            local_time: NaiveDateTime::parse_from_str(&local, LOCAL_FORMAT)
-                .map_err(|_| StoreError::Corrupt(format!("reminder local time {local:?}")))?,
+            local_time: ::chrono::NaiveDateTime::parse_from_str(
+                &local,
+                super::reminders::LOCAL_FORMAT,
+            )
+            .map_err(|_| StoreError::Corrupt(format!("reminder local time {local:?}")))?,
             due_at: row.try_get("due_at")?,
-            state: ReminderState::parse(&state)?,
+            state: super::ReminderState::parse(&state)?,
+            chat_id: row.try_get("chat_id")?,
+            explicit_time: row.try_get("explicit_time")?,
+            occurrence: row.try_get("occurrence")?,
         }
     }};
 }
+pub(super) use reminder_from_row;
 
 impl Store {
     /// Store a reminder for the user; its due instant follows from zone and wall time.
@@ -128,7 +145,7 @@ impl Store {
         include_closed: bool,
     ) -> Result<Vec<Reminder>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM reminders WHERE user_id = $1 AND ($2 OR state = 'pending') \
+            "SELECT {COLUMNS} FROM reminders WHERE user_id = $1 AND ($2 OR state IN ('pending', 'fired')) \
              ORDER BY due_at, id"
         );
         on_pool!(self, pool => {
@@ -155,13 +172,14 @@ impl Store {
         let Some(current) = self.reminder(user_id, reminder_id).await? else {
             return Ok(None);
         };
-        if current.state != ReminderState::Pending {
+        if !matches!(current.state, ReminderState::Pending | ReminderState::Fired) {
             return Ok(None);
         }
         let due = resolve_local(current.timezone, local_time).with_timezone(&Utc);
         let sql = format!(
             "UPDATE reminders SET local_time = $1, due_at = $2, updated_at = $3, lease_owner = NULL, \
-             lease_until = NULL WHERE user_id = $4 AND id = $5 AND state = 'pending' RETURNING {COLUMNS}"
+             lease_until = NULL, state = 'pending' \
+             WHERE user_id = $4 AND id = $5 AND state IN ('pending', 'fired') RETURNING {COLUMNS}"
         );
         on_pool!(self, pool => {
             match sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -196,8 +214,8 @@ impl Store {
             }
         };
         let sql = format!(
-            "UPDATE reminders SET state = $1, updated_at = $2 \
-             WHERE user_id = $3 AND id = $4 AND state = 'pending' RETURNING {COLUMNS}"
+            "UPDATE reminders SET state = $1, updated_at = $2, lease_owner = NULL, lease_until = NULL \
+             WHERE user_id = $3 AND id = $4 AND state IN ('pending', 'fired') RETURNING {COLUMNS}"
         );
         on_pool!(self, pool => {
             match sqlx::query(sqlx::AssertSqlSafe(sql))

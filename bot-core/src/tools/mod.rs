@@ -8,6 +8,7 @@ pub mod serve;
 mod tracker;
 mod views;
 
+pub use reminders::ReminderList;
 pub use tracker::{ApplicationDetail, ApplicationList, TrackResult};
 pub use views::ReminderView;
 

@@ -38,7 +38,7 @@ pub struct ListRemindersParams {
 }
 
 /// The result of `list_reminders`.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ReminderList {
     pub count: i64,
     pub reminders: Vec<ReminderView>,
@@ -163,7 +163,7 @@ impl BuiltinTools {
             .reminder(self.user_id, p.reminder_id)
             .await
             .map_err(internal)?
-            .filter(|r| r.state == ReminderState::Pending)
+            .filter(|r| matches!(r.state, ReminderState::Pending | ReminderState::Fired))
             .ok_or_else(|| not_found("pending reminder", p.reminder_id))?;
         let local = match (p.minutes, p.until.as_deref()) {
             (Some(minutes), None) if (1..=MAX_SNOOZE_MINUTES).contains(&minutes) => {

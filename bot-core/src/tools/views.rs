@@ -1,10 +1,10 @@
 //! What the reminder tools return: a reminder with its wall time and due instant spelled out.
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A reminder as tools report it.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ReminderView {
     pub id: i64,
     pub text: String,

@@ -1,0 +1,280 @@
+//! The scheduler on SQLite and PostgreSQL: each due reminder becomes exactly one outbox
+//! message, across concurrent schedulers and a worker that dies holding a lease; overdue
+//! reminders fire once, marked late; automatic nudges wait out quiet hours.
+
+mod support;
+
+use bot_core::message::{ChatRef, Outbound, Platform};
+use bot_core::scheduler::Scheduler;
+use bot_core::store::{NewReminder, ReminderState, Store};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use std::time::Duration;
+
+const ZURICH: Tz = chrono_tz::Europe::Zurich;
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// A person with a direct console chat they have written in (where nudges go).
+async fn person(store: &Store, name: &str) -> i64 {
+    let user = store.resolve_user("console", name, None).await.unwrap();
+    let chat = ChatRef {
+        platform: Platform::Console,
+        chat_id: format!("console:{name}"),
+        thread_id: None,
+        is_direct: true,
+    };
+    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
+    store
+        .log_inbound(user.id, chat_id, "hello", None)
+        .await
+        .unwrap();
+    user.id
+}
+
+fn reminder(text: &str, local: &str, explicit: bool) -> NewReminder {
+    NewReminder {
+        kind: if explicit { "custom" } else { "follow_up" }.into(),
+        text: text.into(),
+        timezone: ZURICH,
+        local_time: chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M").unwrap(),
+        application_id: None,
+        chat_id: None,
+        explicit_time: explicit,
+    }
+}
+
+async fn outbox_texts(store: &Store) -> Vec<String> {
+    let sent = store
+        .claim_due_outbox(
+            Platform::Console,
+            None,
+            "reader",
+            Duration::from_secs(60),
+            10_000,
+        )
+        .await
+        .unwrap();
+    sent.into_iter().map(|m| m.message.text).collect()
+}
+
+async fn due_reminders_fire_once_each(store: Store) {
+    let user = person(&store, "ann").await;
+    let r = store
+        .insert_reminder(
+            user,
+            &reminder("call the recruiter", "2026-11-25T09:30", true),
+        )
+        .await
+        .unwrap();
+    let scheduler = Scheduler::new(store.clone(), "worker-a");
+
+    assert!(
+        scheduler
+            .tick(at("2026-11-25T08:29:00Z"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "not due yet"
+    );
+    let fired = scheduler.tick(at("2026-11-25T08:30:00Z")).await.unwrap();
+    assert_eq!(fired.len(), 1);
+    assert!(
+        scheduler
+            .tick(at("2026-11-25T08:31:00Z"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "never twice"
+    );
+    let after = store.reminder(user, r.id).await.unwrap().unwrap();
+    assert_eq!((after.state, after.occurrence), (ReminderState::Fired, 1));
+
+    let texts = outbox_texts(&store).await;
+    assert_eq!(texts, ["⏰ Reminder: call the recruiter"]);
+    let claimed = store
+        .claim_outbox_row(fired[0], "x", Duration::from_secs(1))
+        .await
+        .unwrap();
+    assert!(claimed.is_none(), "already claimed by the reader above");
+}
+
+async fn overdue_reminders_fire_once_marked_late(store: Store) {
+    let user = person(&store, "ben").await;
+    store
+        .insert_reminder(user, &reminder("update LinkedIn", "2026-11-25T09:00", true))
+        .await
+        .unwrap();
+    let scheduler = Scheduler::new(store.clone(), "worker-a");
+    // The process was down for three hours.
+    let fired = scheduler.tick(at("2026-11-25T11:00:00Z")).await.unwrap();
+    assert_eq!(fired.len(), 1);
+    let texts = outbox_texts(&store).await;
+    assert_eq!(texts.len(), 1);
+    assert!(
+        texts[0].contains("This was due Wed 25 Nov, 09:00"),
+        "{texts:?}"
+    );
+}
+
+async fn automatic_nudges_wait_out_quiet_hours(store: Store) {
+    let user = person(&store, "cat").await;
+    let auto = store
+        .insert_reminder(
+            user,
+            &reminder("Any news from Stripe?", "2026-11-25T23:00", false),
+        )
+        .await
+        .unwrap();
+    let chosen = store
+        .insert_reminder(user, &reminder("take the pills", "2026-11-25T23:00", true))
+        .await
+        .unwrap();
+    let scheduler = Scheduler::new(store.clone(), "worker-a");
+    let fired = scheduler.tick(at("2026-11-25T22:00:00Z")).await.unwrap(); // 23:00 Zurich
+    assert_eq!(
+        fired.len(),
+        1,
+        "only the time the person chose fires at night"
+    );
+    let waiting = store.reminder(user, auto.id).await.unwrap().unwrap();
+    assert_eq!(waiting.state, ReminderState::Pending);
+    assert_eq!(waiting.due_at, at("2026-11-26T07:00:00Z"), "08:00 Zurich");
+    assert_eq!(
+        store
+            .reminder(user, chosen.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        ReminderState::Fired
+    );
+    assert!(
+        scheduler
+            .tick(at("2026-11-26T06:59:00Z"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        scheduler
+            .tick(at("2026-11-26T07:00:00Z"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+async fn a_dead_workers_lease_runs_out_and_the_reminder_fires_once(store: Store) {
+    let user = person(&store, "dan").await;
+    store
+        .insert_reminder(user, &reminder("send the form", "2026-11-25T10:00", true))
+        .await
+        .unwrap();
+    let now = at("2026-11-25T09:00:00Z");
+    // A worker claims it and dies before writing anything.
+    let claimed = store
+        .claim_due_reminders("dead-worker", Duration::from_secs(60), now, 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    let survivor = Scheduler::new(store.clone(), "survivor");
+    assert!(
+        survivor.tick(now).await.unwrap().is_empty(),
+        "leased by the dead worker"
+    );
+    assert_eq!(
+        survivor
+            .tick(now + chrono::Duration::seconds(61))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // The dead worker's late write is refused: its lease is gone.
+    let chat = store.nudge_chat(&claimed[0]).await.unwrap().unwrap();
+    let late = store
+        .fire_reminder(&claimed[0], "dead-worker", &chat, &Outbound::text("x"))
+        .await
+        .unwrap();
+    assert!(late.is_none());
+    assert_eq!(outbox_texts(&store).await.len(), 1);
+}
+
+async fn concurrent_schedulers_deliver_each_reminder_exactly_once(store: Store) {
+    let user = person(&store, "eve").await;
+    for i in 0..200 {
+        let minute = i % 60;
+        store
+            .insert_reminder(
+                user,
+                &reminder(
+                    &format!("task {i}"),
+                    &format!("2026-11-25T09:{minute:02}"),
+                    true,
+                ),
+            )
+            .await
+            .unwrap();
+    }
+    let now = at("2026-11-25T12:00:00Z");
+    let mut workers = Vec::new();
+    for w in 0..4 {
+        let scheduler = Scheduler::new(store.clone(), format!("worker-{w}"));
+        workers.push(tokio::spawn(async move {
+            scheduler.tick(now).await.unwrap().len()
+        }));
+    }
+    let mut total = 0;
+    for worker in workers {
+        total += worker.await.unwrap();
+    }
+    assert_eq!(total, 200, "every reminder fired by exactly one worker");
+    let mut texts = outbox_texts(&store).await;
+    texts.sort();
+    texts.dedup();
+    assert_eq!(texts.len(), 200, "no duplicates in the outbox");
+}
+
+async fn reminders_keep_wall_time_when_the_person_moves_zone(store: Store) {
+    // The due instant derives from zone + wall time, so 09:00 stays 09:00 in the stored zone.
+    let user = person(&store, "fay").await;
+    let r = store
+        .insert_reminder(user, &reminder("weekly review", "2027-03-29T09:00", true))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.due_at,
+        Utc.with_ymd_and_hms(2027, 3, 29, 7, 0, 0).unwrap(),
+        "09:00 CEST"
+    );
+    let moved = store
+        .reschedule_reminder(
+            user,
+            r.id,
+            NaiveDate::from_ymd_opt(2027, 3, 27)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        moved.due_at,
+        Utc.with_ymd_and_hms(2027, 3, 27, 8, 0, 0).unwrap(),
+        "09:00 CET"
+    );
+}
+
+both_backends!(
+    due_reminders_fire_once_each,
+    overdue_reminders_fire_once_marked_late,
+    automatic_nudges_wait_out_quiet_hours,
+    a_dead_workers_lease_runs_out_and_the_reminder_fires_once,
+    concurrent_schedulers_deliver_each_reminder_exactly_once,
+    reminders_keep_wall_time_when_the_person_moves_zone,
+);
