@@ -23,7 +23,8 @@ const CEILING: Duration = Duration::from_secs(30);
 /// A nudge sent later than this after its due time says so.
 const LATE_AFTER: ChronoDuration = ChronoDuration::minutes(10);
 
-/// Button payloads of a nudge: `rem:done:<id>`, `rem:snooze:<id>:<seconds>`, `rem:stop:<id>`.
+/// Button payloads of a nudge: `rem:done:<id>`, `rem:heard:<id>` (a follow-up's "heard
+/// back"), `rem:snooze:<id>:<seconds>`, `rem:stop:<id>`.
 pub mod payload {
     /// Prefix shared by every reminder button.
     pub const PREFIX: &str = "rem:";
@@ -152,9 +153,13 @@ impl Scheduler {
     }
 }
 
-/// The nudge for a reminder fired at `now`, with its buttons.
+/// The nudge for a reminder fired at `now`, with its buttons. A follow-up asks for news;
+/// anything else reminds.
 fn nudge(reminder: &Reminder, now: DateTime<Utc>) -> Outbound {
-    let mut text = format!("⏰ Reminder: {}", reminder.text);
+    let mut text = match reminder.kind.as_str() {
+        "custom" | "recurring" => format!("⏰ Reminder: {}", reminder.text),
+        _ => format!("👋 {}", reminder.text),
+    };
     if now - reminder.due_at > LATE_AFTER {
         let due = reminder.due_at.with_timezone(&reminder.timezone);
         text.push_str(&format!(
@@ -163,23 +168,24 @@ fn nudge(reminder: &Reminder, now: DateTime<Utc>) -> Outbound {
         ));
     }
     let id = reminder.id;
-    Outbound::with_buttons(
-        text,
+    let button = |label: &str, action: String| Button {
+        label: label.to_owned(),
+        payload: format!("{}{action}", payload::PREFIX),
+    };
+    let buttons = if reminder.kind == "follow_up" {
         vec![
-            Button {
-                label: "✅ Done".into(),
-                payload: format!("{}done:{id}", payload::PREFIX),
-            },
-            Button {
-                label: "💤 Snooze 1 day".into(),
-                payload: format!("{}snooze:{id}:86400", payload::PREFIX),
-            },
-            Button {
-                label: "🛑 Stop".into(),
-                payload: format!("{}stop:{id}", payload::PREFIX),
-            },
-        ],
-    )
+            button("✅ Heard back", format!("heard:{id}")),
+            button("💤 Snooze 3 days", format!("snooze:{id}:259200")),
+            button("🛑 Stop nudging", format!("stop:{id}")),
+        ]
+    } else {
+        vec![
+            button("✅ Done", format!("done:{id}")),
+            button("💤 Snooze 1 day", format!("snooze:{id}:86400")),
+            button("🛑 Stop", format!("stop:{id}")),
+        ]
+    };
+    Outbound::with_buttons(text, buttons)
 }
 
 #[cfg(test)]

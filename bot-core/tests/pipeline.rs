@@ -141,3 +141,103 @@ both_backends!(
     buttons_are_checked_not_trusted,
     a_reply_recorded_before_a_crash_is_delivered_later
 );
+
+async fn follow_ups_are_planned_replanned_and_answered(store: Store) {
+    use bot_core::scheduler::Scheduler;
+    use bot_core::store::ReminderState;
+    let h = Harness::new(store.clone());
+    h.send("/track Acme, backend engineer", None).await;
+    let user = store
+        .resolve_user("telegram", "user-1", None)
+        .await
+        .unwrap()
+        .id;
+    let pending = |rs: Vec<bot_core::store::Reminder>| -> Vec<(String, String)> {
+        rs.into_iter()
+            .filter(|r| r.state == ReminderState::Pending)
+            .map(|r| (r.kind, r.local_time.format("%H:%M").to_string()))
+            .collect()
+    };
+    let planned = store.list_reminders(user, false).await.unwrap();
+    assert_eq!(
+        pending(planned.clone()),
+        [("follow_up".to_owned(), "10:00".to_owned())]
+    );
+    let follow_up = &planned[0];
+    assert_eq!(follow_up.text, "Any news from Acme?");
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Zurich)
+        .date_naive();
+    assert_eq!(
+        follow_up.local_time.date(),
+        today + chrono::Duration::days(7)
+    );
+
+    // An interview in ten days: the old follow-up goes, prep and thank-you come.
+    let interview = (today + chrono::Duration::days(10))
+        .format("%B %-d")
+        .to_string();
+    h.send(
+        &format!("Acme invited me to an interview on {interview} at 14:00"),
+        None,
+    )
+    .await;
+    let mut kinds = pending(store.list_reminders(user, false).await.unwrap());
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [
+            ("follow_up".into(), "10:00".into()),
+            ("interview_prep".into(), "18:00".into()),
+            ("thank_you".into(), "17:00".into())
+        ]
+    );
+
+    // Rejected: nothing more to nudge about.
+    h.send("Acme rejected me", None).await;
+    assert!(pending(store.list_reminders(user, false).await.unwrap()).is_empty());
+
+    // A new application's follow-up fires a week later and its button asks for the news.
+    h.send("/track Globex, data engineer", None).await;
+    let due = store
+        .list_reminders(user, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.text.contains("Globex"))
+        .unwrap();
+    let scheduler = Scheduler::new(store.clone(), "test-scheduler");
+    let ids = scheduler
+        .tick(due.due_at + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1);
+    h.sender.deliver_now(&ids).await.unwrap();
+    let nudge = h.recorder.sent.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(nudge.text, "👋 Any news from Globex?");
+    let labels: Vec<&str> = nudge.buttons.iter().map(|b| b.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["✅ Heard back", "💤 Snooze 3 days", "🛑 Stop nudging"]
+    );
+    let heard = h.send("", Some(&nudge.buttons[0].payload)).await;
+    assert!(
+        heard
+            .text
+            .starts_with("What is the new status of #2 **Globex**"),
+        "{heard:?}"
+    );
+    assert!(
+        heard
+            .buttons
+            .iter()
+            .any(|b| b.payload == "status:interview")
+    );
+    let again = h.send("", Some(&nudge.buttons[0].payload)).await;
+    assert!(
+        again.text.contains("no longer active"),
+        "a second press does nothing: {again:?}"
+    );
+}
+
+both_backends!(follow_ups_are_planned_replanned_and_answered);

@@ -1,5 +1,5 @@
 //! Reminders in conversation: "remind me …", "show my reminders", "snooze 2 days", and the
-//! buttons on a nudge. All through the `reminders` tools; button payloads are checked
+//! buttons on a nudge (done, heard back, snooze, stop). All through the `reminders` tools; button payloads are checked
 //! against the person's own reminders before anything happens.
 
 use super::actions::{Result, Turn, say};
@@ -93,7 +93,11 @@ impl Core {
 
     /// A button on a nudge: `rem:done:<id>`, `rem:snooze:<id>:<seconds>`, `rem:stop:<id>`.
     /// Only acts on one of the person's own reminders that is still waiting.
-    pub(super) async fn on_reminder_button(&self, turn: &Turn, pressed: &str) -> Result<Answer> {
+    pub(super) async fn on_reminder_button(
+        &self,
+        turn: &mut Turn,
+        pressed: &str,
+    ) -> Result<Answer> {
         let parts: Vec<&str> = pressed.trim_start_matches(PREFIX).split(':').collect();
         let id = parts.get(1).and_then(|id| id.parse::<i64>().ok());
         let known = match id {
@@ -109,6 +113,24 @@ impl Core {
             return Ok(say(Intent::Unknown, replies::STALE_BUTTON));
         };
         match parts[0] {
+            "heard" => {
+                let closed = turn
+                    .tracker
+                    .close_reminder(reminder.id, "complete_reminder")
+                    .await?;
+                match (closed, reminder.application_id) {
+                    (None, _) => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
+                    // "What is the new status of …?" with the status buttons.
+                    (Some(_), Some(app)) => {
+                        let slots = Slots {
+                            application_id: Some(app),
+                            ..Slots::default()
+                        };
+                        self.update(turn, slots, "").await
+                    }
+                    (Some(_), None) => Ok(say(Intent::Snooze, "Good to hear!")),
+                }
+            }
             "done" => match turn
                 .tracker
                 .close_reminder(reminder.id, "complete_reminder")

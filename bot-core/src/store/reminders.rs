@@ -232,6 +232,28 @@ impl Store {
         })
     }
 
+    /// Cancel the automatic reminders (follow-ups, interview prep, thank-you) of one of the
+    /// user's applications that have not been answered yet. Returns how many.
+    pub async fn cancel_automatic_reminders(
+        &self,
+        user_id: i64,
+        application_id: i64,
+    ) -> Result<u64, StoreError> {
+        on_pool!(self, pool => {
+            let done = sqlx::query(
+                "UPDATE reminders SET state = 'cancelled', updated_at = $1, lease_owner = NULL, lease_until = NULL \
+                 WHERE user_id = $2 AND application_id = $3 AND kind <> 'custom' \
+                 AND state IN ('pending', 'fired')",
+            )
+            .bind(now())
+            .bind(user_id)
+            .bind(application_id)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected())
+        })
+    }
+
     /// One of the user's reminders.
     pub async fn reminder(
         &self,

@@ -3,7 +3,7 @@
 use super::BuiltinTools;
 use super::args::{internal, name, not_found, optional_name, optional_text, parse_instant, text};
 use crate::store::{Application, ApplicationEvent, NewApplication};
-use crate::tracker::{Status, TrackOutcome, render_list};
+use crate::tracker::{Status, TrackOutcome, nudges, render_list};
 use chrono::NaiveDate;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
@@ -125,6 +125,15 @@ impl BuiltinTools {
             .track(self.user_id, &new, self.today(), p.allow_duplicate)
             .await
             .map_err(internal)?;
+        if let TrackOutcome::Created(app) = &outcome {
+            self.store
+                .insert_reminder(
+                    self.user_id,
+                    &nudges::follow_up(app, self.tz, chrono::Utc::now()),
+                )
+                .await
+                .map_err(internal)?;
+        }
         Ok(Json(match outcome {
             TrackOutcome::Created(app) => TrackResult {
                 outcome: "created".into(),
@@ -161,6 +170,9 @@ impl BuiltinTools {
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("application", p.application_id))?;
+        nudges::replan(&self.store, &app, scheduled, self.tz, chrono::Utc::now())
+            .await
+            .map_err(internal)?;
         Ok(Json(app))
     }
 

@@ -2,6 +2,7 @@
 //! a duplicate or finding "the Google one" among a person's applications.
 
 mod matching;
+pub mod nudges;
 mod render;
 mod status;
 

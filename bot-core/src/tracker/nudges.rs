@@ -1,0 +1,106 @@
+//! The reminders an application plans for itself: a follow-up when nothing happens, help
+//! the evening before an interview, and a thank-you note after it. They are automatic
+//! (quiet hours apply) and are replanned whenever the status changes.
+
+use super::Status;
+use crate::store::{Application, NewReminder, Store, StoreError};
+use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+/// Days without news before "Any news from …?".
+pub const FOLLOW_UP_DAYS: i64 = 7;
+/// Local time of day follow-ups are sent.
+const FOLLOW_UP_TIME: (u32, u32) = (10, 0);
+/// Local time of day, the evening before an interview, of the preparation nudge.
+const PREP_TIME: (u32, u32) = (18, 0);
+/// Hours after an interview for the thank-you note.
+const THANK_YOU_AFTER_HOURS: i64 = 3;
+
+fn at(date: chrono::NaiveDate, (h, m): (u32, u32)) -> NaiveDateTime {
+    date.and_time(NaiveTime::from_hms_opt(h, m, 0).expect("constant time of day is valid"))
+}
+
+fn automatic(
+    app: &Application,
+    kind: &str,
+    text: String,
+    tz: Tz,
+    local: NaiveDateTime,
+) -> NewReminder {
+    NewReminder {
+        kind: kind.into(),
+        text,
+        timezone: tz,
+        local_time: local,
+        application_id: Some(app.id),
+        chat_id: None,
+        explicit_time: false,
+    }
+}
+
+/// The follow-up for an application: `FOLLOW_UP_DAYS` after `from` (its last news), at
+/// 10:00 in `tz`.
+pub fn follow_up(app: &Application, tz: Tz, from: DateTime<Utc>) -> NewReminder {
+    let date = from.with_timezone(&tz).date_naive() + Duration::days(FOLLOW_UP_DAYS);
+    automatic(
+        app,
+        "follow_up",
+        format!("Any news from {}?", app.company),
+        tz,
+        at(date, FOLLOW_UP_TIME),
+    )
+}
+
+/// Replace an application's automatic reminders after news: cancel the old ones; while it is
+/// still open, follow up again later; before a scheduled interview, plan preparation and a
+/// thank-you note. Returns the reminders planned.
+pub async fn replan(
+    store: &Store,
+    app: &Application,
+    scheduled_at: Option<DateTime<Utc>>,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<Vec<NewReminder>, StoreError> {
+    store
+        .cancel_automatic_reminders(app.user_id, app.id)
+        .await?;
+    let mut planned = Vec::new();
+    if app.status.is_open() {
+        let last_news = scheduled_at.filter(|at| *at > now).unwrap_or(now);
+        planned.push(follow_up(app, tz, last_news));
+    }
+    if let (Status::Interview | Status::Screening, Some(at_utc)) = (app.status, scheduled_at)
+        && at_utc > now
+    {
+        let local = at_utc.with_timezone(&tz);
+        let prep = at(local.date_naive() - Duration::days(1), PREP_TIME);
+        if crate::understand::time::resolve_local(tz, prep) > now {
+            planned.push(automatic(
+                app,
+                "interview_prep",
+                format!(
+                    "Your {} interview is tomorrow at {} — want to go through likely questions?",
+                    app.company,
+                    local.format("%H:%M")
+                ),
+                tz,
+                prep,
+            ));
+        }
+        let after = (at_utc + Duration::hours(THANK_YOU_AFTER_HOURS)).with_timezone(&tz);
+        planned.push(automatic(
+            app,
+            "thank_you",
+            format!(
+                "How did the {} interview go? A short thank-you note today helps.",
+                app.company
+            ),
+            tz,
+            after.naive_local(),
+        ));
+    }
+    for reminder in &planned {
+        store.insert_reminder(app.user_id, reminder).await?;
+    }
+    Ok(planned)
+}
