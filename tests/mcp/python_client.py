@@ -116,9 +116,13 @@ async def exercise_reminders(session, app_id):
     other = await session.call_tool("create_reminder", {"text": "send the thank-you note",
                                                         "when": "2026-12-02T17:00:00+01:00"})
     listed = await session.call_tool("list_reminders", {})
-    ids = [x["id"] for x in (listed.structured_content or {}).get("reminders", [])]
+    listed_all = (listed.structured_content or {}).get("reminders", [])
+    ids = [x["id"] for x in listed_all if x["kind"] == "custom"]
     check("list_reminders lists pending reminders soonest first",
           ids == [(other.structured_content or {}).get("id"), r.get("id")], listed)
+    kinds = {x["kind"] for x in listed_all}
+    check("tracking and an interview planned follow-up, prep and thank-you nudges",
+          {"follow_up", "interview_prep", "thank_you"} <= kinds, kinds)
     done = await session.call_tool("complete_reminder", {"reminder_id": r.get("id")})
     check("complete_reminder closes it", (done.structured_content or {}).get("state") == "done", done)
     err = await tool_error(session, "cancel_reminder", {"reminder_id": r.get("id")})
