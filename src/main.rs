@@ -3,6 +3,7 @@
 
 mod config;
 mod mcp_cmd;
+mod reminders_cmd;
 mod understand_cmd;
 
 use anyhow::Context;
@@ -42,6 +43,11 @@ enum Command {
     },
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Operators: list, fire and retry scheduled reminders and nudges.
+    Reminders {
+        #[command(subcommand)]
+        command: reminders_cmd::RemindersCommand,
+    },
     /// Model Context Protocol: serve the built-in tools to MCP clients.
     Mcp {
         #[command(subcommand)]
@@ -71,6 +77,7 @@ enum DatabaseCommand {
     Chat { user: Option<String> },
     Migrate,
     Mcp(mcp_cmd::McpCommand),
+    Reminders(reminders_cmd::RemindersCommand),
 }
 
 fn main() -> ExitCode {
@@ -106,6 +113,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => return mcp_cmd::probe_now(&url, token, call_all),
         Command::Mcp { command } => DatabaseCommand::Mcp(command),
+        Command::Reminders { command } => DatabaseCommand::Reminders(command),
     };
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = cli.data_dir {
@@ -129,6 +137,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             DatabaseCommand::Chat { user } => chat(&store, &config, user).await,
             DatabaseCommand::Mcp(command) => mcp_cmd::run(command, &store, &config).await,
+            DatabaseCommand::Reminders(command) => reminders_cmd::run(command, &store).await,
         };
         store.close().await;
         result

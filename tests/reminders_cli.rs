@@ -1,0 +1,129 @@
+//! Black-box: two `jtp` processes firing the same database's due reminders at once. Every
+//! reminder becomes exactly one outbox message (PostgreSQL with 10,000; SQLite with 2,000).
+
+mod common;
+
+use bot_core::message::{ChatRef, Platform};
+use bot_core::store::{NewReminder, Store};
+use common::jtp;
+use jtp_testkit::PgTestDb;
+use std::path::Path;
+
+async fn seed(store: &Store, count: usize) {
+    let user = store
+        .resolve_user("console", "many", None)
+        .await
+        .unwrap()
+        .id;
+    let chat = ChatRef {
+        platform: Platform::Console,
+        chat_id: "console:many".into(),
+        thread_id: None,
+        is_direct: true,
+    };
+    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
+    store.log_inbound(user, chat_id, "hi", None).await.unwrap();
+    let past = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
+    let mut tasks = Vec::new();
+    for worker in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in (worker..count).step_by(8) {
+                let new = NewReminder {
+                    kind: "custom".into(),
+                    text: format!("task {i}"),
+                    timezone: chrono_tz::UTC,
+                    local_time: past,
+                    application_id: None,
+                    chat_id: None,
+                    explicit_time: true,
+                };
+                store.insert_reminder(user, &new).await.unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+/// Run two `jtp reminders fire` at once; returns what each fired.
+fn fire_twice(dir: &Path, url: Option<&str>) -> (usize, usize) {
+    let run = || {
+        let output = jtp(dir, url).args(["reminders", "fire"]).output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        assert!(
+            output.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
+            .split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or_else(|| panic!("unexpected output {stdout:?}"))
+    };
+    std::thread::scope(|s| {
+        let a = s.spawn(run);
+        let b = s.spawn(run);
+        (a.join().unwrap(), b.join().unwrap())
+    })
+}
+
+#[test]
+fn two_processes_fire_ten_thousand_reminders_exactly_once_on_postgres() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime.block_on(PgTestDb::create());
+    let dir = tempfile::tempdir().unwrap();
+    runtime.block_on(async {
+        let store = Store::open(Some(&db.url), dir.path()).await.unwrap();
+        seed(&store, 10_000).await;
+        store.close().await;
+    });
+    let (a, b) = fire_twice(dir.path(), Some(&db.url));
+    assert_eq!(a + b, 10_000, "fired {a} + {b}");
+    assert!(a > 0 && b > 0, "both processes took part: {a} + {b}");
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        let (rows, keys): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT idempotency_key) FROM outbox WHERE idempotency_key LIKE 'reminder:%'",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!((rows, keys), (10_000, 10_000));
+        let unfired: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reminders WHERE state <> 'fired'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(unfired, 0);
+        conn.close().await.unwrap();
+        db.drop_db().await;
+    });
+}
+
+#[test]
+fn two_processes_fire_reminders_exactly_once_on_sqlite() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    runtime.block_on(async {
+        let store = Store::open(None, &dir.path().join("data")).await.unwrap();
+        seed(&store, 2_000).await;
+        store.close().await;
+    });
+    let (a, b) = fire_twice(dir.path(), None);
+    assert_eq!(a + b, 2_000, "fired {a} + {b}");
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let url = format!("sqlite:{}", dir.path().join("data/jtp.db").display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let (rows, keys): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT idempotency_key) FROM outbox WHERE idempotency_key LIKE 'reminder:%'",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!((rows, keys), (2_000, 2_000));
+    });
+}
