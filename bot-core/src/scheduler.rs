@@ -8,10 +8,11 @@
 //! a time the person chose is honoured. Idle means idle: the loop sleeps until the next due
 //! instant or a wake-up, never longer than a ceiling, and calls nothing while it sleeps.
 
-use crate::message::{Button, Outbound};
-use crate::store::{self, Reminder, Store, StoreError};
+use crate::message::{Button, ChatRef, Outbound};
+use crate::store::{self, Nudge, Reminder, Store, StoreError};
 use crate::understand::time::resolve_local;
 use chrono::{DateTime, Duration as ChronoDuration, NaiveDateTime, NaiveTime, Utc};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -102,6 +103,9 @@ impl Scheduler {
             if batch.is_empty() {
                 return Ok(written);
             }
+            // One transaction per batch; one chat lookup per person and chat.
+            let mut chats: HashMap<(i64, Option<i64>), Option<ChatRef>> = HashMap::new();
+            let mut nudges = Vec::with_capacity(batch.len());
             for reminder in batch {
                 let local = now.with_timezone(&reminder.timezone).naive_local();
                 if !reminder.explicit_time && self.quiet.contains(local.time()) {
@@ -111,20 +115,29 @@ impl Scheduler {
                         .await?;
                     continue;
                 }
-                let Some(chat) = self.store.nudge_chat(&reminder).await? else {
+                let key = (reminder.user_id, reminder.chat_id);
+                let chat = match chats.get(&key) {
+                    Some(chat) => chat.clone(),
+                    None => {
+                        let chat = self.store.nudge_chat(&reminder).await?;
+                        chats.insert(key, chat.clone());
+                        chat
+                    }
+                };
+                let Some(chat) = chat else {
                     tracing::warn!(reminder = reminder.id, "no direct chat to nudge in");
                     self.store.fail_reminder(reminder.id, &self.owner).await?;
                     continue;
                 };
                 let message = nudge(&reminder, now);
-                if let Some(id) = self
-                    .store
-                    .fire_reminder(&reminder, &self.owner, &chat, &message)
-                    .await?
-                {
-                    written.push(id);
-                }
+                nudges.push(Nudge {
+                    reminder,
+                    chat,
+                    message,
+                });
             }
+            let fired = self.store.fire_reminders(&self.owner, &nudges).await?;
+            written.extend(fired.into_iter().flatten());
         }
     }
 

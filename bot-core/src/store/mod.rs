@@ -17,7 +17,7 @@ pub use applications::{Application, ApplicationEvent, EventKind, NewApplication}
 pub use conversation::Direction;
 pub use outbox::{ClaimedMessage, OutboxCounts};
 pub use reminders::{NewReminder, Reminder, ReminderState};
-pub use schedule::{ReminderSummary, Retried};
+pub use schedule::{Nudge, ReminderSummary, Retried};
 pub use users::{ChatRecord, Forgotten, User};
 
 use chrono::{DateTime, SubsecRound, Utc};

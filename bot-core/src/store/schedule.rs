@@ -49,10 +49,7 @@ impl Store {
         Ok(claimed)
     }
 
-    /// Fire one claimed reminder: write `message` to the outbox for `chat` under the key
-    /// (reminder, occurrence) and mark the reminder fired, in one transaction. Only the lease
-    /// holder can; replaying the same occurrence adds nothing. Returns the outbox row id, or
-    /// `None` if the lease was lost.
+    /// Fire one claimed reminder; see [`Store::fire_reminders`].
     pub async fn fire_reminder(
         &self,
         reminder: &Reminder,
@@ -60,48 +57,77 @@ impl Store {
         chat: &ChatRef,
         message: &Outbound,
     ) -> Result<Option<i64>, StoreError> {
+        let nudge = Nudge {
+            reminder: reminder.clone(),
+            chat: chat.clone(),
+            message: message.clone(),
+        };
+        Ok(self.fire_reminders(owner, &[nudge]).await?.pop().flatten())
+    }
+
+    /// Fire claimed reminders in one transaction: for each, write its message to the outbox
+    /// for its chat under the key (reminder, occurrence) and mark it fired. Only the lease
+    /// holder can; replaying an occurrence adds nothing. Returns, per nudge, the outbox row
+    /// id, or `None` where the lease was lost.
+    pub async fn fire_reminders(
+        &self,
+        owner: &str,
+        nudges: &[Nudge],
+    ) -> Result<Vec<Option<i64>>, StoreError> {
         let at = now();
-        let key = format!("reminder:{}:{}", reminder.id, reminder.occurrence);
-        let chat_json = serde_json::to_string(chat)
-            .map_err(|e| StoreError::Corrupt(format!("chat reference not serialisable: {e}")))?;
-        let payload = serde_json::to_string(message)
-            .map_err(|e| StoreError::Corrupt(format!("message not serialisable: {e}")))?;
-        let id = in_tx!(self, tx => {
-            let advanced = sqlx::query(
-                "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, lease_owner = NULL, \
-                 lease_until = NULL, updated_at = $1 \
-                 WHERE id = $2 AND lease_owner = $3 AND state = 'pending' AND occurrence = $4",
-            )
-            .bind(at)
-            .bind(reminder.id)
-            .bind(owner)
-            .bind(reminder.occurrence)
-            .execute(&mut *tx)
-            .await?;
-            if advanced.rows_affected() == 0 {
-                None
-            } else {
+        let mut prepared = Vec::with_capacity(nudges.len());
+        for nudge in nudges {
+            let chat_json = serde_json::to_string(&nudge.chat).map_err(|e| {
+                StoreError::Corrupt(format!("chat reference not serialisable: {e}"))
+            })?;
+            let payload = serde_json::to_string(&nudge.message)
+                .map_err(|e| StoreError::Corrupt(format!("message not serialisable: {e}")))?;
+            let key = format!(
+                "reminder:{}:{}",
+                nudge.reminder.id, nudge.reminder.occurrence
+            );
+            prepared.push((nudge, key, chat_json, payload));
+        }
+        let ids = in_tx!(self, tx => {
+            let mut ids = Vec::with_capacity(prepared.len());
+            for (nudge, key, chat_json, payload) in &prepared {
+                let advanced = sqlx::query(
+                    "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, lease_owner = NULL, \
+                     lease_until = NULL, updated_at = $1 \
+                     WHERE id = $2 AND lease_owner = $3 AND state = 'pending' AND occurrence = $4",
+                )
+                .bind(at)
+                .bind(nudge.reminder.id)
+                .bind(owner)
+                .bind(nudge.reminder.occurrence)
+                .execute(&mut *tx)
+                .await?;
+                if advanced.rows_affected() == 0 {
+                    ids.push(None);
+                    continue;
+                }
                 sqlx::query(
                     "INSERT INTO outbox (idempotency_key, user_id, platform, chat_id, chat_ref, payload, next_attempt_at, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING",
                 )
-                .bind(&key)
-                .bind(reminder.user_id)
-                .bind(chat.platform.as_str())
-                .bind(&chat.chat_id)
-                .bind(&chat_json)
-                .bind(&payload)
+                .bind(key)
+                .bind(nudge.reminder.user_id)
+                .bind(nudge.chat.platform.as_str())
+                .bind(&nudge.chat.chat_id)
+                .bind(chat_json)
+                .bind(payload)
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;
                 let id: i64 = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = $1")
-                    .bind(&key)
+                    .bind(key)
                     .fetch_one(&mut *tx)
                     .await?;
-                Some(id)
+                ids.push(Some(id));
             }
+            ids
         });
-        Ok(id)
+        Ok(ids)
     }
 
     /// Move a claimed reminder's due instant (quiet hours) and release it; its wall time
@@ -197,6 +223,14 @@ where
         thread_id: (!thread.is_empty()).then_some(thread),
         is_direct: row.try_get("is_direct")?,
     })
+}
+
+/// A claimed reminder with the message to send and where.
+#[derive(Debug, Clone)]
+pub struct Nudge {
+    pub reminder: Reminder,
+    pub chat: ChatRef,
+    pub message: Outbound,
 }
 
 /// One reminder as operators see it: when and in what state, without its (private) text.
