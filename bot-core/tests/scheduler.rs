@@ -270,7 +270,26 @@ async fn reminders_keep_wall_time_when_the_person_moves_zone(store: Store) {
     );
 }
 
+async fn moving_zone_keeps_wall_times(store: Store) {
+    let user = person(&store, "gus").await;
+    let r = store
+        .insert_reminder(user, &reminder("stand-up", "2026-12-01T09:00", true))
+        .await
+        .unwrap();
+    assert_eq!(r.due_at, at("2026-12-01T08:00:00Z"), "09:00 Zurich");
+    let moved = store
+        .rezone_reminders(user, chrono_tz::America::New_York)
+        .await
+        .unwrap();
+    assert_eq!(moved, 1);
+    let after = store.reminder(user, r.id).await.unwrap().unwrap();
+    assert_eq!(after.due_at, at("2026-12-01T14:00:00Z"), "09:00 New York");
+    assert_eq!(after.local_time.format("%H:%M").to_string(), "09:00");
+    assert_eq!(after.timezone.name(), "America/New_York");
+}
+
 both_backends!(
+    moving_zone_keeps_wall_times,
     due_reminders_fire_once_each,
     overdue_reminders_fire_once_marked_late,
     automatic_nudges_wait_out_quiet_hours,

@@ -2,7 +2,7 @@
 //! IANA zone and local wall time; the due instant is derived from them (DST-correct), so a
 //! reminder set for 09:00 stays at 09:00 local across a DST change.
 
-use super::{Store, StoreError, now, on_pool};
+use super::{Store, StoreError, in_tx, now, on_pool};
 use crate::understand::time::resolve_local;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -252,6 +252,38 @@ impl Store {
             .await?;
             Ok(done.rows_affected())
         })
+    }
+
+    /// The person moved to `tz`: their pending reminders keep their wall time ("09:00")
+    /// in the new zone, so their due instants move. Returns how many moved.
+    pub async fn rezone_reminders(&self, user_id: i64, tz: Tz) -> Result<u64, StoreError> {
+        let pending: Vec<Reminder> = self
+            .list_reminders(user_id, false)
+            .await?
+            .into_iter()
+            .filter(|r| r.state == ReminderState::Pending && r.timezone != tz)
+            .collect();
+        let at = now();
+        let moved = in_tx!(self, tx => {
+            let mut moved = 0;
+            for reminder in &pending {
+                let due = resolve_local(tz, reminder.local_time).with_timezone(&Utc);
+                moved += sqlx::query(
+                    "UPDATE reminders SET timezone = $1, due_at = $2, updated_at = $3 \
+                     WHERE user_id = $4 AND id = $5 AND state = 'pending'",
+                )
+                .bind(tz.name())
+                .bind(due)
+                .bind(at)
+                .bind(user_id)
+                .bind(reminder.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+            moved
+        });
+        Ok(moved)
     }
 
     /// One of the user's reminders.
