@@ -17,6 +17,7 @@ mod commands;
 pub use commands::COMMANDS;
 mod company;
 mod lexicon;
+mod names;
 mod rules;
 mod slots;
 pub mod time;
