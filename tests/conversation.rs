@@ -273,3 +273,24 @@ fn delete_my_data_is_confirmed_then_leaves_nothing_behind() {
         [("Keepme".to_owned(), "applied".to_owned())]
     );
 }
+
+#[test]
+fn absurd_snoozes_are_answered_not_crashed_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok_stdout(&chat(
+        dir.path(),
+        None,
+        "zed",
+        b"snooze 100000000 weeks\nsnooze 99999999999999999999 minutes\n/apps\n",
+    ));
+    assert_eq!(
+        out.matches("There is no reminder waiting to be snoozed.")
+            .count(),
+        2,
+        "{out}"
+    );
+    assert!(
+        out.contains("not tracking any applications yet"),
+        "the session went on: {out}"
+    );
+}

@@ -106,7 +106,7 @@ impl Core {
                 Ok(None)
             }
             Pending::ConfirmRemove { application_id } => {
-                if replies::is_yes(text) {
+                if replies::is_destructive_yes(text) {
                     return Ok(Some(self.remove(turn, application_id).await?));
                 }
                 if replies::is_no(text) {
@@ -115,7 +115,7 @@ impl Core {
                 Ok(None)
             }
             Pending::ConfirmForget => {
-                if replies::is_yes(text) {
+                if replies::is_destructive_yes(text) {
                     return Ok(Some(self.forget(turn).await?));
                 }
                 if replies::is_no(text) {
@@ -128,17 +128,7 @@ impl Core {
                 slots,
                 candidates,
             } => {
-                let chosen = text
-                    .trim_start_matches('#')
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|n| {
-                        // Either the position in the list we showed or the application's id.
-                        candidates
-                            .get(n.wrapping_sub(1))
-                            .copied()
-                            .or_else(|| candidates.iter().copied().find(|id| *id as usize == n))
-                    });
+                let chosen = choose(text, &candidates);
                 match chosen {
                     Some(id) => {
                         let slots = Slots {
@@ -212,5 +202,39 @@ impl Core {
             }
             other => Ok(say(other, replies::not_yet(other))),
         }
+    }
+}
+
+/// Which of `candidates` a typed answer picks: "#12" is an application id; a bare number is
+/// an id when one matches, else a position in the list shown (1-based).
+fn choose(text: &str, candidates: &[i64]) -> Option<i64> {
+    let text = text.trim();
+    if let Some(id) = text.strip_prefix('#') {
+        let id: i64 = id.trim().parse().ok()?;
+        return candidates.contains(&id).then_some(id);
+    }
+    let n: i64 = text.parse().ok()?;
+    if candidates.contains(&n) {
+        return Some(n);
+    }
+    let index = usize::try_from(n).ok()?.checked_sub(1)?;
+    candidates.get(index).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::choose;
+
+    #[test]
+    fn ids_win_over_positions() {
+        assert_eq!(choose("#2", &[2, 3]), Some(2));
+        assert_eq!(choose("#3", &[2, 3]), Some(3));
+        assert_eq!(choose("#4", &[2, 3]), None);
+        assert_eq!(choose("2", &[2, 3]), Some(2), "an id that matches");
+        assert_eq!(choose("1", &[7, 9]), Some(7), "a position");
+        assert_eq!(choose("3", &[7, 9]), None);
+        assert_eq!(choose("0", &[7, 9]), None);
+        assert_eq!(choose("-1", &[7, 9]), None);
+        assert_eq!(choose("Stripe", &[7, 9]), None);
     }
 }

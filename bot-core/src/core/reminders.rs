@@ -10,6 +10,9 @@ use crate::tools::ReminderView;
 use crate::understand::{Intent, Slots};
 use chrono::{DateTime, Duration, Utc};
 
+/// The longest snooze: a year.
+const MAX_SNOOZE_SECONDS: i64 = 366 * 86_400;
+
 impl Core {
     pub(super) async fn set_reminder(&self, turn: &mut Turn, slots: Slots) -> Result<Answer> {
         let intent = Intent::SetReminder;
@@ -59,7 +62,10 @@ impl Core {
     pub(super) async fn snooze(&self, turn: &Turn, slots: Slots) -> Result<Answer> {
         let intent = Intent::Snooze;
         let until = match (slots.duration, slots.when) {
-            (Some(seconds), _) => turn.now + Duration::seconds(seconds.max(60)),
+            // Between a minute and a year: "snooze 100000000 weeks" is not a date.
+            (Some(seconds), _) => {
+                turn.now + Duration::seconds(seconds.clamp(60, MAX_SNOOZE_SECONDS))
+            }
             (None, Some(when)) => when.with_timezone(&Utc),
             (None, None) => turn.now + Duration::days(1),
         };
@@ -155,7 +161,7 @@ impl Core {
                     .get(2)
                     .and_then(|s| s.parse::<i64>().ok())
                     .unwrap_or(86_400)
-                    .clamp(60, 366 * 86_400);
+                    .clamp(60, MAX_SNOOZE_SECONDS);
                 self.snooze_until(turn, reminder.id, turn.now + Duration::seconds(seconds))
                     .await
             }

@@ -57,6 +57,14 @@ pub(crate) fn is_yes(text: &str) -> bool {
     )
 }
 
+/// Yes to deleting something: only an unmistakable yes ("add", "1" or "sure" do not count).
+pub(crate) fn is_destructive_yes(text: &str) -> bool {
+    matches!(
+        normalised(text).as_str(),
+        "yes" | "y" | "confirm" | "delete" | "delete it" | "remove" | "remove it" | "yes, delete"
+    )
+}
+
 pub(crate) fn is_no(text: &str) -> bool {
     matches!(
         normalised(text).as_str(),

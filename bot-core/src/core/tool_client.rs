@@ -77,8 +77,10 @@ impl ToolSessions {
                 server.name(),
                 BuiltinTools::new(server, self.store.clone(), user_id, tz),
                 // The core's own writes must always be read back fresh.
+                // Longer than SQLite's busy timeout (15 s): a held write lock is waited out.
                 ServerPolicy {
                     cache_ttl_ms: 0,
+                    timeout_ms: 45_000,
                     ..ServerPolicy::default()
                 },
             )

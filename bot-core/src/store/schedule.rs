@@ -198,12 +198,17 @@ impl Store {
         Ok(row)
     }
 
-    /// When the next pending reminder is due, for the scheduler to sleep until then.
+    /// When the scheduler should look next: the earliest pending due time, or, for a row
+    /// another worker holds, when its lease runs out (so a held row is not polled).
     pub async fn next_reminder_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         on_pool!(self, pool => {
-            Ok(sqlx::query_scalar("SELECT MIN(due_at) FROM reminders WHERE state = 'pending'")
-                .fetch_one(pool)
-                .await?)
+            Ok(sqlx::query_scalar(
+                "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > $1 THEN lease_until ELSE due_at END) \
+                 FROM reminders WHERE state = 'pending'",
+            )
+            .bind(now())
+            .fetch_one(pool)
+            .await?)
         })
     }
 }

@@ -73,7 +73,8 @@ impl Store {
             return Ok(user);
         }
         let at = now();
-        let user = in_tx!(self, tx => {
+        let created: Result<User, StoreError> = async {
+            Ok(in_tx!(self, tx => {
             // Re-check inside the write transaction: another process may have won the race.
             let found = sqlx::query(SELECT_USER_BY_IDENTITY)
                 .bind(platform)
@@ -106,8 +107,23 @@ impl Store {
                     user
                 }
             }
-        });
-        Ok(user)
+        }))
+        }
+        .await;
+        match created {
+            // Another process created the same person between our check and our insert.
+            Err(StoreError::Query(sqlx::Error::Database(err))) if err.is_unique_violation() => {
+                on_pool!(self, pool => {
+                    let row = sqlx::query(SELECT_USER_BY_IDENTITY)
+                        .bind(platform)
+                        .bind(platform_user_id)
+                        .fetch_one(pool)
+                        .await?;
+                    Ok(user_from_row!(&row))
+                })
+            }
+            other => other,
+        }
     }
 
     /// One user by id.

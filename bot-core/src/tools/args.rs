@@ -2,7 +2,7 @@
 
 use super::{MAX_NAME, MAX_TEXT};
 use crate::store::StoreError;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use rmcp::ErrorData;
 
 pub(super) fn internal(err: StoreError) -> ErrorData {
@@ -64,13 +64,22 @@ pub(super) fn optional_text(
         .transpose()
 }
 
-pub(super) fn parse_instant(value: &str) -> Result<DateTime<Utc>, ErrorData> {
-    DateTime::parse_from_rfc3339(value.trim())
+/// An instant given as RFC 3339 with an offset, up to the end of year 9999 (what both
+/// databases store and order correctly).
+pub(super) fn parse_instant(value: &str, field: &str) -> Result<DateTime<Utc>, ErrorData> {
+    let instant = DateTime::parse_from_rfc3339(value.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| {
             ErrorData::invalid_params(
-                format!("scheduled_at must be RFC 3339 with an offset, got {value:?}"),
+                format!("{field} must be RFC 3339 with an offset, got {value:?}"),
                 None,
             )
-        })
+        })?;
+    if instant.year() > 9999 {
+        return Err(ErrorData::invalid_params(
+            format!("{field} is too far in the future"),
+            None,
+        ));
+    }
+    Ok(instant)
 }

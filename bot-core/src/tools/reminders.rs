@@ -84,7 +84,7 @@ impl BuiltinTools {
         Parameters(p): Parameters<CreateParams>,
     ) -> Result<Json<ReminderView>, ErrorData> {
         let what = text(&p.text, "text")?;
-        let when = parse_instant(&p.when)?;
+        let when = parse_instant(&p.when, "when")?;
         let zone = match p.timezone.as_deref() {
             Some(name) => name.parse::<Tz>().map_err(|_| {
                 ErrorData::invalid_params(
@@ -167,11 +167,12 @@ impl BuiltinTools {
             .ok_or_else(|| not_found("pending reminder", p.reminder_id))?;
         let local = match (p.minutes, p.until.as_deref()) {
             (Some(minutes), None) if (1..=MAX_SNOOZE_MINUTES).contains(&minutes) => {
-                (current.due_at + Duration::minutes(minutes))
+                // From now when it already fired, so a snooze never lands in the past.
+                (current.due_at.max(chrono::Utc::now()) + Duration::minutes(minutes))
                     .with_timezone(&current.timezone)
                     .naive_local()
             }
-            (None, Some(until)) => parse_instant(until)?
+            (None, Some(until)) => parse_instant(until, "until")?
                 .with_timezone(&current.timezone)
                 .naive_local(),
             _ => {

@@ -157,7 +157,11 @@ impl BuiltinTools {
         &self,
         Parameters(p): Parameters<UpdateStatusParams>,
     ) -> Result<Json<Application>, ErrorData> {
-        let scheduled = p.scheduled_at.as_deref().map(parse_instant).transpose()?;
+        let scheduled = p
+            .scheduled_at
+            .as_deref()
+            .map(|v| parse_instant(v, "scheduled_at"))
+            .transpose()?;
         let app = self
             .tracker
             .update_status(
