@@ -9,6 +9,9 @@ use std::time::Duration;
 
 /// How long a claimed row stays ours before another sender may take it over.
 const LEASE: Duration = Duration::from_secs(60);
+/// Longest one delivery attempt may take: well inside the lease, so a slow send is never
+/// reclaimed (and sent again) while it is still in flight.
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Attempts before a transiently failing message is marked failed.
 const MAX_ATTEMPTS: i64 = 8;
 
@@ -76,7 +79,18 @@ impl OutboxSender {
     }
 
     async fn deliver(&self, claimed: ClaimedMessage) -> Result<(), StoreError> {
-        match self.adapter.deliver(&claimed.chat, &claimed.message).await {
+        let attempt = tokio::time::timeout(
+            DELIVERY_TIMEOUT,
+            self.adapter.deliver(&claimed.chat, &claimed.message),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            Err(DeliveryError::Transient {
+                reason: format!("no answer from the platform within {DELIVERY_TIMEOUT:?}"),
+                retry_after: None,
+            })
+        });
+        match attempt {
             Ok(platform_id) => {
                 self.store
                     .mark_outbox_sent(claimed.id, &self.owner, &platform_id)
