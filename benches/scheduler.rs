@@ -8,11 +8,14 @@
 use async_trait::async_trait;
 use bot_core::message::{ChatRef, Outbound, Platform};
 use bot_core::scheduler::Scheduler;
-use bot_core::store::{NewReminder, Store};
+use bot_core::store::Store;
 use bot_core::{Adapter, DeliveryError, OutboxSender};
 use sqlx::Connection;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+#[path = "../tests/common/seed.rs"]
+mod seed;
 
 /// Accepts every message and does nothing: measures our path, not a platform.
 struct NoOp;
@@ -27,49 +30,8 @@ impl Adapter for NoOp {
     }
 }
 
-async fn seed(store: &Store, count: usize) {
-    let user = store
-        .resolve_user("console", "bench", None)
-        .await
-        .expect("user");
-    let chat = ChatRef {
-        platform: Platform::Console,
-        chat_id: "console:bench".into(),
-        thread_id: None,
-        is_direct: true,
-    };
-    let chat_id = store.upsert_chat(&chat).await.expect("chat").id;
-    store
-        .log_inbound(user.id, chat_id, "hi", None)
-        .await
-        .expect("message");
-    let past = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
-    let mut tasks = Vec::new();
-    for worker in 0..8 {
-        let store = store.clone();
-        let user = user.id;
-        tasks.push(tokio::spawn(async move {
-            for i in (worker..count).step_by(8) {
-                let new = NewReminder {
-                    kind: "custom".into(),
-                    text: format!("task {i}"),
-                    timezone: chrono_tz::UTC,
-                    local_time: past,
-                    application_id: None,
-                    chat_id: None,
-                    explicit_time: true,
-                };
-                store.insert_reminder(user, &new).await.expect("insert");
-            }
-        }));
-    }
-    for task in tasks {
-        task.await.expect("seeding task");
-    }
-}
-
 async fn measure(label: &str, store: &Store, raw_url: &str, count: usize) {
-    seed(store, count).await;
+    seed::due_reminders(store, "bench", count).await;
     let scheduler = Scheduler::new(store.clone(), "bench");
     let sender = OutboxSender::new(store.clone(), Arc::new(NoOp), "bench");
     let started = Instant::now();
@@ -79,43 +41,31 @@ async fn measure(label: &str, store: &Store, raw_url: &str, count: usize) {
     assert_eq!((fired.len(), delivered), (count, count));
 
     // The same rows, back to pending, updated by one raw statement.
+    // The same rows, back to pending, updated by one raw statement on a connection of the
+    // store's own kind.
+    macro_rules! raw_update {
+        ($connection:ty) => {{
+            let mut conn = <$connection>::connect(raw_url)
+                .await
+                .expect("raw connection");
+            sqlx::query("UPDATE reminders SET state = 'pending'")
+                .execute(&mut conn)
+                .await
+                .expect("reset");
+            let started = Instant::now();
+            sqlx::query(
+                "UPDATE reminders SET state = 'fired' WHERE state = 'pending' AND due_at <= $1",
+            )
+            .bind(chrono::Utc::now())
+            .execute(&mut conn)
+            .await
+            .expect("raw update");
+            started.elapsed()
+        }};
+    }
     let raw = match store.backend() {
-        bot_core::store::Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(raw_url)
-                .await
-                .expect("raw connection");
-            sqlx::query("UPDATE reminders SET state = 'pending'")
-                .execute(&mut conn)
-                .await
-                .expect("reset");
-            let started = Instant::now();
-            sqlx::query(
-                "UPDATE reminders SET state = 'fired' WHERE state = 'pending' AND due_at <= $1",
-            )
-            .bind(chrono::Utc::now())
-            .execute(&mut conn)
-            .await
-            .expect("raw update");
-            started.elapsed()
-        }
-        bot_core::store::Backend::Postgres => {
-            let mut conn = sqlx::PgConnection::connect(raw_url)
-                .await
-                .expect("raw connection");
-            sqlx::query("UPDATE reminders SET state = 'pending'")
-                .execute(&mut conn)
-                .await
-                .expect("reset");
-            let started = Instant::now();
-            sqlx::query(
-                "UPDATE reminders SET state = 'fired' WHERE state = 'pending' AND due_at <= $1",
-            )
-            .bind(chrono::Utc::now())
-            .execute(&mut conn)
-            .await
-            .expect("raw update");
-            started.elapsed()
-        }
+        bot_core::store::Backend::Sqlite => raw_update!(sqlx::SqliteConnection),
+        bot_core::store::Backend::Postgres => raw_update!(sqlx::PgConnection),
     };
     let per_sec = |d: Duration| count as f64 / d.as_secs_f64();
     println!(

@@ -3,49 +3,10 @@
 
 mod common;
 
-use bot_core::message::{ChatRef, Platform};
-use bot_core::store::{NewReminder, Store};
+use bot_core::store::Store;
 use common::jtp;
 use jtp_testkit::PgTestDb;
 use std::path::Path;
-
-async fn seed(store: &Store, count: usize) {
-    let user = store
-        .resolve_user("console", "many", None)
-        .await
-        .unwrap()
-        .id;
-    let chat = ChatRef {
-        platform: Platform::Console,
-        chat_id: "console:many".into(),
-        thread_id: None,
-        is_direct: true,
-    };
-    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
-    store.log_inbound(user, chat_id, "hi", None).await.unwrap();
-    let past = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
-    let mut tasks = Vec::new();
-    for worker in 0..8 {
-        let store = store.clone();
-        tasks.push(tokio::spawn(async move {
-            for i in (worker..count).step_by(8) {
-                let new = NewReminder {
-                    kind: "custom".into(),
-                    text: format!("task {i}"),
-                    timezone: chrono_tz::UTC,
-                    local_time: past,
-                    application_id: None,
-                    chat_id: None,
-                    explicit_time: true,
-                };
-                store.insert_reminder(user, &new).await.unwrap();
-            }
-        }));
-    }
-    for task in tasks {
-        task.await.unwrap();
-    }
-}
 
 /// Run two `jtp reminders fire` at once; returns what each fired.
 fn fire_twice(dir: &Path, url: Option<&str>) -> (usize, usize) {
@@ -77,7 +38,7 @@ fn two_processes_fire_ten_thousand_reminders_exactly_once_on_postgres() {
     let dir = tempfile::tempdir().unwrap();
     runtime.block_on(async {
         let store = Store::open(Some(&db.url), dir.path()).await.unwrap();
-        seed(&store, 10_000).await;
+        common::seed::due_reminders(&store, "many", 10_000).await;
         store.close().await;
     });
     let (a, b) = fire_twice(dir.path(), Some(&db.url));
@@ -109,7 +70,7 @@ fn two_processes_fire_reminders_exactly_once_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     runtime.block_on(async {
         let store = Store::open(None, &dir.path().join("data")).await.unwrap();
-        seed(&store, 2_000).await;
+        common::seed::due_reminders(&store, "many", 2_000).await;
         store.close().await;
     });
     let (a, b) = fire_twice(dir.path(), None);

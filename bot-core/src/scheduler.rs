@@ -206,7 +206,7 @@ mod tests {
     use super::*;
 
     fn t(h: u32, m: u32) -> NaiveTime {
-        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+        NaiveTime::from_hms_opt(h, m, 0).expect("test times are valid")
     }
 
     #[test]
@@ -219,11 +219,14 @@ mod tests {
         assert!(!q.contains(t(8, 0)));
         assert!(!q.contains(t(21, 59)));
         let late = chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
-            .unwrap()
+            .expect("a valid date")
             .and_time(t(23, 30));
         assert_eq!(
             q.end_after(late),
-            late.date().succ_opt().unwrap().and_time(t(8, 0))
+            late.date()
+                .succ_opt()
+                .expect("a next day")
+                .and_time(t(8, 0))
         );
         let early = late.date().and_time(t(6, 0));
         assert_eq!(q.end_after(early), early.date().and_time(t(8, 0)));

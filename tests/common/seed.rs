@@ -1,0 +1,50 @@
+//! Many due reminders for one person with a direct console chat, for the two-process test
+//! and the scheduler benchmark (benches/scheduler.rs includes this file by path).
+
+use bot_core::message::{ChatRef, Platform};
+use bot_core::store::{NewReminder, Store};
+
+/// Insert `count` reminders due an hour ago for `person`, eight writers at once.
+pub async fn due_reminders(store: &Store, person: &str, count: usize) {
+    let user = store
+        .resolve_user("console", person, None)
+        .await
+        .expect("a user")
+        .id;
+    let chat = ChatRef {
+        platform: Platform::Console,
+        chat_id: format!("console:{person}"),
+        thread_id: None,
+        is_direct: true,
+    };
+    let chat_id = store.upsert_chat(&chat).await.expect("a chat").id;
+    store
+        .log_inbound(user, chat_id, "hi", None)
+        .await
+        .expect("a message, so the chat is where nudges go");
+    let past = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
+    let mut tasks = Vec::new();
+    for worker in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in (worker..count).step_by(8) {
+                let new = NewReminder {
+                    kind: "custom".into(),
+                    text: format!("task {i}"),
+                    timezone: chrono_tz::UTC,
+                    local_time: past,
+                    application_id: None,
+                    chat_id: None,
+                    explicit_time: true,
+                };
+                store
+                    .insert_reminder(user, &new)
+                    .await
+                    .expect("insert a reminder");
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("a seeding task");
+    }
+}
