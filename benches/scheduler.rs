@@ -25,7 +25,12 @@ impl Adapter for NoOp {
     fn platform(&self) -> Platform {
         Platform::Console
     }
-    async fn deliver(&self, _chat: &ChatRef, _message: &Outbound) -> Result<String, DeliveryError> {
+    async fn deliver(
+        &self,
+        _chat: &ChatRef,
+        _message: &Outbound,
+        _idempotency_key: &str,
+    ) -> Result<String, DeliveryError> {
         Ok(String::new())
     }
 }

@@ -12,7 +12,17 @@ pub trait Adapter: Send + Sync {
     fn platform(&self) -> Platform;
 
     /// Render and send one message. Returns the platform's id for the sent message.
-    async fn deliver(&self, chat: &ChatRef, message: &Outbound) -> Result<String, DeliveryError>;
+    /// `idempotency_key` is the same for every attempt at one outbox row: a platform that
+    /// deduplicates sends (Matrix transaction ids, Discord nonces) should be given it, so a
+    /// send repeated after a crash between sending and recording shows once. Platforms
+    /// without such a mechanism (the Telegram Bot API) ignore it; for them that narrow
+    /// window is at-least-once.
+    async fn deliver(
+        &self,
+        chat: &ChatRef,
+        message: &Outbound,
+        idempotency_key: &str,
+    ) -> Result<String, DeliveryError>;
 }
 
 /// Why a delivery failed, which decides whether the outbox tries again.
@@ -24,7 +34,11 @@ pub enum DeliveryError {
         reason: String,
         retry_after: Option<Duration>,
     },
-    /// Will never succeed (the person blocked the bot, the chat is gone).
+    /// This message will never go through (the platform rejects it as it is).
     #[error("permanent delivery failure: {0}")]
     Permanent(String),
+    /// Nothing will go through to this chat any more: the person blocked the bot, left,
+    /// or the chat is gone. Nudges stop going there.
+    #[error("the chat is unreachable: {0}")]
+    Unreachable(String),
 }

@@ -5,9 +5,12 @@
 
 pub mod adapter;
 pub mod core;
+pub mod fault;
 pub mod message;
 pub mod orchestrator;
 pub mod outbox;
+pub mod preferences;
+pub mod recurrence;
 pub mod scheduler;
 pub mod store;
 pub mod tools;

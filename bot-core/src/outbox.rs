@@ -3,15 +3,19 @@
 //! dies between deciding and sending, and never delivered by two senders at once.
 
 use crate::adapter::{Adapter, DeliveryError};
+use crate::fault;
 use crate::store::{ClaimedMessage, Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc;
 
 /// How long a claimed row stays ours before another sender may take it over.
 const LEASE: Duration = Duration::from_secs(60);
 /// Longest one delivery attempt may take: well inside the lease, so a slow send is never
 /// reclaimed (and sent again) while it is still in flight.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Rows claimed at a time.
+const BATCH: i64 = 500;
 /// Attempts before a transiently failing message is marked failed.
 const MAX_ATTEMPTS: i64 = 8;
 
@@ -45,12 +49,13 @@ impl OutboxSender {
     /// Deliver specific rows now (the replies just recorded), in order. Rows another sender
     /// already took are skipped.
     pub async fn deliver_now(&self, ids: &[i64]) -> Result<(), StoreError> {
+        let mut claimed = Vec::with_capacity(ids.len());
         for &id in ids {
-            if let Some(claimed) = self.store.claim_outbox_row(id, &self.owner, LEASE).await? {
-                self.deliver(claimed).await?;
+            if let Some(row) = self.store.claim_outbox_row(id, &self.owner, LEASE).await? {
+                claimed.push(row);
             }
         }
-        Ok(())
+        self.deliver_batch(claimed).await
     }
 
     /// Deliver everything due for this platform (left over from a crash, retries, nudges).
@@ -65,23 +70,56 @@ impl OutboxSender {
                     self.chat_id.as_deref(),
                     &self.owner,
                     LEASE,
-                    50,
+                    BATCH,
                 )
                 .await?;
             if batch.is_empty() {
                 return Ok(attempted);
             }
             attempted += batch.len();
-            for claimed in batch {
-                self.deliver(claimed).await?;
-            }
+            self.deliver_batch(batch).await?;
         }
     }
 
-    async fn deliver(&self, claimed: ClaimedMessage) -> Result<(), StoreError> {
-        let attempt = tokio::time::timeout(
+    /// Send claimed rows one after another while recording outcomes beside them: whatever
+    /// finished while the previous record was being written goes into the next one (group
+    /// commit). A slow platform thus gets each delivery recorded as soon as it is known,
+    /// and a fast one is not held to one database write per message. If recording fails,
+    /// sending stops: nothing is sent that could not be recorded.
+    async fn deliver_batch(&self, batch: Vec<ClaimedMessage>) -> Result<(), StoreError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let (done, mut finished) = mpsc::unbounded_channel();
+        let sending = async move {
+            for claimed in batch {
+                let outcome = self.attempt(&claimed).await;
+                if outcome.is_ok() {
+                    fault::pause_at(fault::Point::AfterSend);
+                }
+                if done.send((claimed, outcome)).is_err() {
+                    break;
+                }
+            }
+            Ok::<(), StoreError>(())
+        };
+        let recording = async {
+            let mut outcomes = Vec::new();
+            while finished.recv_many(&mut outcomes, BATCH as usize).await > 0 {
+                self.record(outcomes.drain(..)).await?;
+            }
+            Ok(())
+        };
+        tokio::try_join!(sending, recording)?;
+        Ok(())
+    }
+
+    /// One delivery attempt, bounded in time.
+    async fn attempt(&self, claimed: &ClaimedMessage) -> Result<String, DeliveryError> {
+        tokio::time::timeout(
             DELIVERY_TIMEOUT,
-            self.adapter.deliver(&claimed.chat, &claimed.message),
+            self.adapter
+                .deliver(&claimed.chat, &claimed.message, &claimed.key),
         )
         .await
         .unwrap_or_else(|_| {
@@ -89,29 +127,46 @@ impl OutboxSender {
                 reason: format!("no answer from the platform within {DELIVERY_TIMEOUT:?}"),
                 retry_after: None,
             })
-        });
-        match attempt {
-            Ok(platform_id) => {
-                self.store
-                    .mark_outbox_sent(claimed.id, &self.owner, &platform_id)
-                    .await?;
+        })
+    }
+
+    /// Write down what became of a group of attempts: the delivered ones in one statement,
+    /// the rest one by one (they are rare).
+    async fn record(
+        &self,
+        outcomes: impl Iterator<Item = (ClaimedMessage, Result<String, DeliveryError>)>,
+    ) -> Result<(), StoreError> {
+        let mut delivered = Vec::new();
+        for (claimed, outcome) in outcomes {
+            match outcome {
+                Ok(platform_id) => delivered.push((claimed.id, platform_id)),
+                Err(DeliveryError::Transient {
+                    reason,
+                    retry_after,
+                }) if claimed.attempts < MAX_ATTEMPTS => {
+                    let backoff = retry_after.unwrap_or_else(|| backoff(claimed.attempts));
+                    tracing::warn!(id = claimed.id, %reason, ?backoff, "delivery failed, will retry");
+                    self.store
+                        .mark_outbox_retry(claimed.id, &self.owner, &reason, backoff)
+                        .await?;
+                }
+                Err(err) => {
+                    tracing::error!(id = claimed.id, error = %err, "delivery failed for good");
+                    if matches!(err, DeliveryError::Unreachable(_)) {
+                        // The person blocked the bot (or the chat is gone): no more nudges
+                        // go there until they write in it again.
+                        self.store.mark_chat_unreachable(&claimed.chat).await?;
+                    }
+                    self.store
+                        .mark_outbox_failed(claimed.id, &self.owner, &err.to_string())
+                        .await?;
+                }
             }
-            Err(DeliveryError::Transient {
-                reason,
-                retry_after,
-            }) if claimed.attempts < MAX_ATTEMPTS => {
-                let backoff = retry_after.unwrap_or_else(|| backoff(claimed.attempts));
-                tracing::warn!(id = claimed.id, %reason, ?backoff, "delivery failed, will retry");
-                self.store
-                    .mark_outbox_retry(claimed.id, &self.owner, &reason, backoff)
-                    .await?;
-            }
-            Err(err) => {
-                tracing::error!(id = claimed.id, error = %err, "delivery failed for good");
-                self.store
-                    .mark_outbox_failed(claimed.id, &self.owner, &err.to_string())
-                    .await?;
-            }
+        }
+        if !delivered.is_empty() {
+            self.store
+                .mark_outbox_sent_many(&self.owner, &delivered)
+                .await?;
         }
         Ok(())
     }

@@ -8,11 +8,12 @@
 //! a time the person chose is honoured. Idle means idle: the loop sleeps until the next due
 //! instant or a wake-up, never longer than a ceiling, and calls nothing while it sleeps.
 
-use crate::message::{Button, ChatRef, Outbound};
-use crate::store::{self, Nudge, Reminder, Store, StoreError};
+use crate::fault;
+use crate::message::{Button, Outbound};
+use crate::recurrence::Recurrence;
+use crate::store::{self, NextOccurrence, Nudge, Reminder, Store, StoreError};
 use crate::understand::time::resolve_local;
-use chrono::{DateTime, Duration as ChronoDuration, NaiveDateTime, NaiveTime, Utc};
-use std::collections::HashMap;
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -31,48 +32,13 @@ pub mod payload {
     pub const PREFIX: &str = "rem:";
 }
 
-/// Hours in which automatic nudges wait (default 22:00–08:00 local), across midnight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QuietHours {
-    pub start: NaiveTime,
-    pub end: NaiveTime,
-}
-
-impl Default for QuietHours {
-    fn default() -> Self {
-        Self {
-            start: NaiveTime::from_hms_opt(22, 0, 0).expect("22:00 is a valid time"),
-            end: NaiveTime::from_hms_opt(8, 0, 0).expect("08:00 is a valid time"),
-        }
-    }
-}
-
-impl QuietHours {
-    /// Whether a local time of day is quiet.
-    pub fn contains(&self, t: NaiveTime) -> bool {
-        if self.start <= self.end {
-            self.start <= t && t < self.end
-        } else {
-            t >= self.start || t < self.end
-        }
-    }
-
-    /// The first moment after `local` when the quiet hours end.
-    pub fn end_after(&self, local: NaiveDateTime) -> NaiveDateTime {
-        let today_end = local.date().and_time(self.end);
-        if today_end > local {
-            today_end
-        } else {
-            today_end + ChronoDuration::days(1)
-        }
-    }
-}
+/// Reminders claimed per batch: one set-based transaction fires them all.
+const BATCH: i64 = 500;
 
 /// Fires due reminders. One per process; several processes may share a database.
 pub struct Scheduler {
     store: Store,
     owner: String,
-    quiet: QuietHours,
     wake: Arc<Notify>,
 }
 
@@ -82,7 +48,6 @@ impl Scheduler {
         Self {
             store,
             owner: owner.into(),
-            quiet: QuietHours::default(),
             wake: Arc::new(Notify::new()),
         }
     }
@@ -98,42 +63,54 @@ impl Scheduler {
         loop {
             let batch = self
                 .store
-                .claim_due_reminders(&self.owner, LEASE, now, 100)
+                .claim_due_reminders(&self.owner, LEASE, now, BATCH)
                 .await?;
             if batch.is_empty() {
                 return Ok(written);
             }
-            // One transaction per batch; one chat lookup per person and chat.
-            let mut chats: HashMap<(i64, Option<i64>), Option<ChatRef>> = HashMap::new();
+            fault::pause_at(fault::Point::AfterClaim);
+            let users: Vec<i64> = batch.iter().map(|r| r.user_id).collect();
+            let prefs = self.store.nudge_preferences(&users).await?;
+            let mut chats = self.store.nudge_chats(&batch).await?;
             let mut nudges = Vec::with_capacity(batch.len());
             for reminder in batch {
                 let local = now.with_timezone(&reminder.timezone).naive_local();
-                if !reminder.explicit_time && self.quiet.contains(local.time()) {
-                    let end = resolve_local(reminder.timezone, self.quiet.end_after(local));
+                let quiet = prefs.get(&reminder.user_id).copied().unwrap_or_default();
+                if !reminder.explicit_time && quiet.is_quiet(local.time()) {
+                    let end = resolve_local(reminder.timezone, quiet.quiet_end_after(local));
                     self.store
                         .postpone_reminder(reminder.id, &self.owner, end.with_timezone(&Utc))
                         .await?;
                     continue;
                 }
-                let key = (reminder.user_id, reminder.chat_id);
-                let chat = match chats.get(&key) {
-                    Some(chat) => chat.clone(),
-                    None => {
-                        let chat = self.store.nudge_chat(&reminder).await?;
-                        chats.insert(key, chat.clone());
-                        chat
-                    }
-                };
-                let Some(chat) = chat else {
+                let Some(chat) = chats.remove(&reminder.id) else {
                     tracing::warn!(reminder = reminder.id, "no direct chat to nudge in");
                     self.store.fail_reminder(reminder.id, &self.owner).await?;
                     continue;
                 };
-                let message = nudge(&reminder, now);
+                let (message, next) = match &reminder.rrule {
+                    Some(rule) => match Recurrence::parse(rule) {
+                        Ok(rule) => {
+                            let caught = rule.catch_up(reminder.local_time, local);
+                            let next = caught.next.map(|local_time| NextOccurrence {
+                                local_time,
+                                due_at: resolve_local(reminder.timezone, local_time)
+                                    .with_timezone(&Utc),
+                            });
+                            (nudge(&reminder, now, caught.missed), next)
+                        }
+                        Err(err) => {
+                            tracing::warn!(reminder = reminder.id, error = %err, "stored rule unreadable; sending once");
+                            (nudge(&reminder, now, 0), None)
+                        }
+                    },
+                    None => (nudge(&reminder, now, 0), None),
+                };
                 nudges.push(Nudge {
                     reminder,
                     chat,
                     message,
+                    next,
                 });
             }
             let fired = self.store.fire_reminders(&self.owner, &nudges).await?;
@@ -167,8 +144,9 @@ impl Scheduler {
 }
 
 /// The nudge for a reminder fired at `now`, with its buttons. A follow-up asks for news;
-/// anything else reminds.
-fn nudge(reminder: &Reminder, now: DateTime<Utc>) -> Outbound {
+/// anything else reminds. `missed` earlier occurrences of a recurring reminder (downtime)
+/// are folded into this one message rather than sent as a storm.
+fn nudge(reminder: &Reminder, now: DateTime<Utc>, missed: usize) -> Outbound {
     let mut text = match reminder.kind.as_str() {
         "custom" | "recurring" => format!("⏰ Reminder: {}", reminder.text),
         _ => format!("👋 {}", reminder.text),
@@ -180,66 +158,33 @@ fn nudge(reminder: &Reminder, now: DateTime<Utc>) -> Outbound {
             due.format("%a %d %b, %H:%M")
         ));
     }
+    if missed > 0 {
+        let times = if missed == 1 { "time" } else { "times" };
+        text.push_str(&format!(
+            "\n(It also came round {missed} more {times} while I was away — one message for all.)"
+        ));
+    }
     let id = reminder.id;
     let button = |label: &str, action: String| Button {
         label: label.to_owned(),
         payload: format!("{}{action}", payload::PREFIX),
     };
-    let buttons = if reminder.kind == "follow_up" {
-        vec![
+    let buttons = match reminder.kind.as_str() {
+        "follow_up" => vec![
             button("✅ Heard back", format!("heard:{id}")),
             button("💤 Snooze 3 days", format!("snooze:{id}:259200")),
             button("🛑 Stop nudging", format!("stop:{id}")),
-        ]
-    } else {
-        vec![
+        ],
+        // The series goes on by itself: done acknowledges, stop ends it.
+        "recurring" => vec![
+            button("✅ Done", format!("done:{id}")),
+            button("🛑 Stop repeating", format!("stop:{id}")),
+        ],
+        _ => vec![
             button("✅ Done", format!("done:{id}")),
             button("💤 Snooze 1 day", format!("snooze:{id}:86400")),
             button("🛑 Stop", format!("stop:{id}")),
-        ]
+        ],
     };
     Outbound::with_buttons(text, buttons)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn t(h: u32, m: u32) -> NaiveTime {
-        NaiveTime::from_hms_opt(h, m, 0).expect("test times are valid")
-    }
-
-    #[test]
-    fn quiet_hours_across_midnight() {
-        let q = QuietHours::default();
-        assert!(q.contains(t(22, 0)));
-        assert!(q.contains(t(23, 59)));
-        assert!(q.contains(t(0, 0)));
-        assert!(q.contains(t(7, 59)));
-        assert!(!q.contains(t(8, 0)));
-        assert!(!q.contains(t(21, 59)));
-        let late = chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
-            .expect("a valid date")
-            .and_time(t(23, 30));
-        assert_eq!(
-            q.end_after(late),
-            late.date()
-                .succ_opt()
-                .expect("a next day")
-                .and_time(t(8, 0))
-        );
-        let early = late.date().and_time(t(6, 0));
-        assert_eq!(q.end_after(early), early.date().and_time(t(8, 0)));
-    }
-
-    #[test]
-    fn daytime_quiet_hours() {
-        let q = QuietHours {
-            start: t(12, 0),
-            end: t(13, 0),
-        };
-        assert!(q.contains(t(12, 30)));
-        assert!(!q.contains(t(13, 0)));
-        assert!(!q.contains(t(23, 0)));
-    }
 }

@@ -22,7 +22,12 @@ impl Adapter for Recorder {
         Platform::Telegram
     }
 
-    async fn deliver(&self, _chat: &ChatRef, message: &Outbound) -> Result<String, DeliveryError> {
+    async fn deliver(
+        &self,
+        _chat: &ChatRef,
+        message: &Outbound,
+        _idempotency_key: &str,
+    ) -> Result<String, DeliveryError> {
         let mut sent = self.sent.lock().unwrap();
         sent.push(message.clone());
         Ok(format!("tg-{}", sent.len()))

@@ -43,6 +43,7 @@ fn reminder(text: &str, local: &str, explicit: bool) -> NewReminder {
         application_id: None,
         chat_id: None,
         explicit_time: explicit,
+        rrule: None,
     }
 }
 

@@ -465,6 +465,7 @@ async fn reminders_keep_their_wall_time_and_owner(store: Store) {
         application_id: None,
         chat_id: None,
         explicit_time: true,
+        rrule: None,
     };
     let before = store
         .insert_reminder(ann.id, &new("before DST", at(27, 9)))

@@ -36,6 +36,7 @@ pub async fn due_reminders(store: &Store, person: &str, count: usize) {
                     application_id: None,
                     chat_id: None,
                     explicit_time: true,
+                    rrule: None,
                 };
                 store
                     .insert_reminder(user, &new)

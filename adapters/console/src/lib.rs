@@ -77,7 +77,12 @@ impl Adapter for ConsoleAdapter {
         Platform::Console
     }
 
-    async fn deliver(&self, _chat: &ChatRef, message: &Outbound) -> Result<String, DeliveryError> {
+    async fn deliver(
+        &self,
+        _chat: &ChatRef,
+        message: &Outbound,
+        _idempotency_key: &str,
+    ) -> Result<String, DeliveryError> {
         let text = render(message, self.styled);
         let mut out = std::io::stdout().lock();
         writeln!(out, "{text}")

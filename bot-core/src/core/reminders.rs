@@ -4,9 +4,11 @@
 
 use super::actions::{Result, Turn, say};
 use super::{Answer, Core, replies};
+use crate::recurrence::describe;
 use crate::scheduler::payload::PREFIX;
 use crate::store::ReminderState;
 use crate::tools::ReminderView;
+use crate::understand::time::resolve_local;
 use crate::understand::{Intent, Slots};
 use chrono::{DateTime, Duration, Utc};
 
@@ -16,7 +18,19 @@ const MAX_SNOOZE_SECONDS: i64 = 366 * 86_400;
 impl Core {
     pub(super) async fn set_reminder(&self, turn: &mut Turn, slots: Slots) -> Result<Answer> {
         let intent = Intent::SetReminder;
-        let Some(when) = slots.when else {
+        let when = match (slots.when, &slots.repeat) {
+            (Some(when), _) => Some(when),
+            // "every Monday, remind me to review my pipeline": 09:00 from tomorrow on.
+            (None, Some(_)) => {
+                let tomorrow = turn.now.with_timezone(&turn.tz).date_naive() + Duration::days(1);
+                let nine = tomorrow
+                    .and_hms_opt(9, 0, 0)
+                    .expect("09:00 is a valid time");
+                Some(resolve_local(turn.tz, nine).fixed_offset())
+            }
+            (None, None) => None,
+        };
+        let Some(when) = when else {
             return Ok(say(
                 intent,
                 "When should I remind you? Say it with a time, e.g. \"remind me tomorrow at 9 to call the recruiter\".",
@@ -29,18 +43,26 @@ impl Core {
             ));
         }
         let text = slots.text.unwrap_or_else(|| "your reminder".to_owned());
-        let reminder = turn.tracker.create_reminder(&text, when, turn.tz).await?;
+        let reminder = turn
+            .tracker
+            .create_reminder(&text, when, turn.tz, slots.repeat.as_deref())
+            .await?;
         if let Some(wake) = &self.scheduler_wake {
             wake.notify_one();
         }
-        Ok(say(
-            intent,
-            format!(
+        let text = match reminder.repeat.as_deref().and_then(describe) {
+            Some(rhythm) => format!(
+                "OK — I'll remind you {rhythm} to {}, starting {}.",
+                reminder.text,
+                local(&reminder, turn)
+            ),
+            None => format!(
                 "OK — I'll remind you {} to {}.",
                 local(&reminder, turn),
                 reminder.text
             ),
-        ))
+        };
+        Ok(say(intent, text))
     }
 
     pub(super) async fn list_reminders(&self, turn: &Turn) -> Result<Answer> {
@@ -54,6 +76,9 @@ impl Core {
         let mut text = format!("Your reminders ({}):", reminders.len());
         for r in &reminders {
             text.push_str(&format!("\n- #{} {} — {}", r.id, local(r, turn), r.text));
+            if let Some(rhythm) = r.repeat.as_deref().and_then(describe) {
+                text.push_str(&format!(" (repeats {rhythm})"));
+            }
         }
         Ok(say(Intent::ListReminders, text))
     }
@@ -137,6 +162,15 @@ impl Core {
                     (Some(_), None) => Ok(say(Intent::Snooze, "Good to hear!")),
                 }
             }
+            // A series goes on by itself: "done" acknowledges this occurrence only.
+            "done" if reminder.repeat.is_some() => Ok(say(
+                Intent::Snooze,
+                format!(
+                    "✅ Done. Next time: {} — {}.",
+                    local(&reminder, turn),
+                    reminder.text
+                ),
+            )),
             "done" => match turn
                 .tracker
                 .close_reminder(reminder.id, "complete_reminder")

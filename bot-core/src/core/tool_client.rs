@@ -219,20 +219,22 @@ impl TrackerClient {
             .await
     }
 
-    /// Create a reminder at `when`, keeping its wall time in `tz`.
+    /// Create a reminder at `when`, keeping its wall time in `tz`; with `repeat` (an
+    /// RRULE) a recurring one starting at its first occurrence from `when`.
     pub(crate) async fn create_reminder(
         &self,
         text: &str,
         when: DateTime<FixedOffset>,
         tz: Tz,
+        repeat: Option<&str>,
     ) -> Result<ReminderView, OrchestratorError> {
-        self.call_on(
-            "reminders",
-            "create_reminder",
-            json!({ "text": text, "when": when.to_rfc3339(), "timezone": tz.name() }),
-        )
-        .await?
-        .ok_or_else(|| malformed("create_reminder", "no result"))
+        let mut args = json!({ "text": text, "when": when.to_rfc3339(), "timezone": tz.name() });
+        if let Some(rule) = repeat {
+            args["repeat"] = json!(rule);
+        }
+        self.call_on("reminders", "create_reminder", args)
+            .await?
+            .ok_or_else(|| malformed("create_reminder", "no result"))
     }
 
     /// Pending and fired reminders, soonest first.

@@ -8,6 +8,7 @@
 
 mod applications;
 mod conversation;
+mod operators;
 mod outbox;
 mod reminders;
 mod schedule;
@@ -15,9 +16,10 @@ mod users;
 
 pub use applications::{Application, ApplicationEvent, EventKind, NewApplication};
 pub use conversation::Direction;
+pub use operators::{ReminderSummary, Retried};
 pub use outbox::{ClaimedMessage, OutboxCounts};
 pub use reminders::{NewReminder, Reminder, ReminderState};
-pub use schedule::{Nudge, ReminderSummary, Retried};
+pub use schedule::{NextOccurrence, Nudge};
 pub use users::{ChatRecord, Forgotten, User};
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -238,16 +240,30 @@ impl Store {
 /// (version, description, SQL) of each migration, embedded in the binary.
 type EmbeddedMigration = (i64, &'static str, &'static str);
 
-const SQLITE_MIGRATIONS: &[EmbeddedMigration] = &[(
-    1,
-    "init",
-    include_str!("../../../migrations/sqlite/0001_init.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[(
-    1,
-    "init",
-    include_str!("../../../migrations/postgres/0001_init.sql"),
-)];
+const SQLITE_MIGRATIONS: &[EmbeddedMigration] = &[
+    (
+        1,
+        "init",
+        include_str!("../../../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "unreachable chats",
+        include_str!("../../../migrations/sqlite/0002_unreachable_chats.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
+    (
+        1,
+        "init",
+        include_str!("../../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "unreachable chats",
+        include_str!("../../../migrations/postgres/0002_unreachable_chats.sql"),
+    ),
+];
 
 fn migrator(migrations: &[EmbeddedMigration]) -> Migrator {
     Migrator::with_migrations(

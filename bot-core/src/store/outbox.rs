@@ -5,13 +5,16 @@
 use super::{Store, StoreError, now, on_pool};
 use crate::message::{ChatRef, Outbound, Platform};
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row};
 use std::time::Duration;
 
 /// One outbox row claimed for delivery by this process.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimedMessage {
     pub id: i64,
+    /// The row's idempotency key: platforms that deduplicate sends (Matrix transaction ids,
+    /// Discord nonces) get it, so a send repeated after a crash is not shown twice.
+    pub key: String,
     pub chat: ChatRef,
     pub message: Outbound,
     /// How many delivery attempts have been made, this one included.
@@ -27,7 +30,7 @@ pub struct OutboxCounts {
     pub failed: i64,
 }
 
-const CLAIM_COLUMNS: &str = "id, chat_ref, payload, attempts";
+const CLAIM_COLUMNS: &str = "id, idempotency_key, chat_ref, payload, attempts";
 
 macro_rules! claimed_from_row {
     ($row:expr) => {{
@@ -36,6 +39,7 @@ macro_rules! claimed_from_row {
         let payload: String = row.try_get("payload")?;
         ClaimedMessage {
             id: row.try_get("id")?,
+            key: row.try_get("idempotency_key")?,
             chat: serde_json::from_str(&chat)
                 .map_err(|e| StoreError::Corrupt(format!("outbox chat_ref: {e}")))?,
             message: serde_json::from_str(&payload)
@@ -140,6 +144,33 @@ impl Store {
             .await?;
             Ok(done.rows_affected() == 1)
         })
+    }
+
+    /// Record many deliveries in one statement (the sender's group commit). Only rows this
+    /// owner still holds are marked; returns how many were.
+    pub async fn mark_outbox_sent_many(
+        &self,
+        owner: &str,
+        delivered: &[(i64, String)],
+    ) -> Result<u64, StoreError> {
+        let at = now();
+        let mut marked = 0;
+        on_pool!(self, pool => {
+            for chunk in delivered.chunks(500) {
+                let mut q = QueryBuilder::new("UPDATE outbox SET state = 'sent', sent_at = ");
+                q.push_bind(at).push(
+                    ", platform_message_id = v.column2, lease_owner = NULL, lease_until = NULL, \
+                     last_error = NULL FROM (",
+                );
+                q.push_values(chunk, |mut row, (id, platform_id)| {
+                    row.push_bind(*id).push_bind(platform_id.clone());
+                });
+                q.push(") AS v WHERE outbox.id = v.column1 AND outbox.state = 'sending' AND outbox.lease_owner = ")
+                    .push_bind(owner.to_owned());
+                marked += q.build().execute(pool).await?.rows_affected();
+            }
+        });
+        Ok(marked)
     }
 
     /// Put a row back for another attempt after `delay`, keeping the error for operators.

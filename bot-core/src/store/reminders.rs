@@ -59,6 +59,8 @@ pub struct Reminder {
     pub explicit_time: bool,
     /// How many times it has fired; with the id, the idempotency key of each nudge.
     pub occurrence: i64,
+    /// For a recurring reminder, its RFC 5545 rule over wall times (see `recurrence`).
+    pub rrule: Option<String>,
 }
 
 /// What a new reminder says and when.
@@ -72,9 +74,11 @@ pub struct NewReminder {
     pub chat_id: Option<i64>,
     /// Set by the person (honoured even in quiet hours) rather than derived by the bot.
     pub explicit_time: bool,
+    /// Repeat by this RFC 5545 rule (kind `recurring`); `local_time` is its first occurrence.
+    pub rrule: Option<String>,
 }
 
-pub(super) const COLUMNS: &str = "id, user_id, application_id, kind, text, timezone, local_time, due_at, state, chat_id, explicit_time, occurrence";
+pub(super) const COLUMNS: &str = "id, user_id, application_id, kind, text, timezone, local_time, due_at, state, chat_id, explicit_time, occurrence, rrule";
 
 macro_rules! reminder_from_row {
     ($row:expr) => {{
@@ -101,6 +105,7 @@ macro_rules! reminder_from_row {
             chat_id: row.try_get("chat_id")?,
             explicit_time: row.try_get("explicit_time")?,
             occurrence: row.try_get("occurrence")?,
+            rrule: row.try_get("rrule")?,
         }
     }};
 }
@@ -117,8 +122,8 @@ impl Store {
         let due = resolve_local(new.timezone, new.local_time).with_timezone(&Utc);
         let sql = format!(
             "INSERT INTO reminders (user_id, chat_id, application_id, kind, text, timezone, local_time, \
-             explicit_time, due_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING {COLUMNS}"
+             explicit_time, due_at, created_at, updated_at, rrule) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING {COLUMNS}"
         );
         on_pool!(self, pool => {
             let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -132,6 +137,7 @@ impl Store {
                 .bind(new.explicit_time)
                 .bind(due)
                 .bind(at)
+                .bind(&new.rrule)
                 .fetch_one(pool)
                 .await?;
             Ok(reminder_from_row!(&row))

@@ -1,12 +1,17 @@
 //! What the scheduler needs from the store: claim due reminders with a lease, turn one into
 //! an outbox message in the same transaction that advances it, and find where to send it.
 
-use super::reminders::{COLUMNS, reminder_from_row};
+use super::reminders::{COLUMNS, LOCAL_FORMAT, reminder_from_row};
 use super::{Backend, Reminder, Store, StoreError, in_tx, now, on_pool};
 use crate::message::{ChatRef, Outbound};
-use chrono::{DateTime, Utc};
-use sqlx::Row;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use sqlx::{QueryBuilder, Row};
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
+
+/// Rows per set-based statement: eight parameters per outbox row stays far below both
+/// drivers' parameter limits (SQLite 32,766; PostgreSQL 65,535).
+const CHUNK: usize = 500;
 
 impl Store {
     /// Claim up to `limit` pending reminders due at `at` for `owner`, for `lease`. A reminder
@@ -61,73 +66,101 @@ impl Store {
             reminder: reminder.clone(),
             chat: chat.clone(),
             message: message.clone(),
+            next: None,
         };
         Ok(self.fire_reminders(owner, &[nudge]).await?.pop().flatten())
     }
 
-    /// Fire claimed reminders in one transaction: for each, write its message to the outbox
-    /// for its chat under the key (reminder, occurrence) and mark it fired. Only the lease
-    /// holder can; replaying an occurrence adds nothing. Returns, per nudge, the outbox row
-    /// id, or `None` where the lease was lost.
+    /// Fire claimed reminders in one transaction: each is advanced (a one-off marked fired,
+    /// a recurring one moved to its next occurrence) and its message written to the outbox
+    /// for its chat under the key (reminder, occurrence). Only the lease holder can; an
+    /// occurrence already in the outbox adds nothing. Set-based — one `UPDATE … RETURNING`
+    /// and one multi-row `INSERT` per chunk — because a backlog after downtime can be large.
+    /// Returns, per nudge, the new outbox row id, or `None` where nothing was written.
     pub async fn fire_reminders(
         &self,
         owner: &str,
         nudges: &[Nudge],
     ) -> Result<Vec<Option<i64>>, StoreError> {
         let at = now();
-        let mut prepared = Vec::with_capacity(nudges.len());
+        let mut rows = Vec::with_capacity(nudges.len());
         for nudge in nudges {
-            let chat_json = serde_json::to_string(&nudge.chat).map_err(|e| {
-                StoreError::Corrupt(format!("chat reference not serialisable: {e}"))
-            })?;
-            let payload = serde_json::to_string(&nudge.message)
-                .map_err(|e| StoreError::Corrupt(format!("message not serialisable: {e}")))?;
-            let key = format!(
-                "reminder:{}:{}",
-                nudge.reminder.id, nudge.reminder.occurrence
-            );
-            prepared.push((nudge, key, chat_json, payload));
+            rows.push(OutboxInsert::for_nudge(nudge)?);
         }
-        let ids = in_tx!(self, tx => {
-            let mut ids = Vec::with_capacity(prepared.len());
-            for (nudge, key, chat_json, payload) in &prepared {
-                let advanced = sqlx::query(
-                    "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, lease_owner = NULL, \
-                     lease_until = NULL, updated_at = $1 \
-                     WHERE id = $2 AND lease_owner = $3 AND state = 'pending' AND occurrence = $4",
+        let one_off: Vec<i64> = nudges
+            .iter()
+            .filter(|n| n.next.is_none())
+            .map(|n| n.reminder.id)
+            .collect();
+        let written: HashMap<String, i64> = in_tx!(self, tx => {
+            let mut advanced: HashSet<i64> = HashSet::with_capacity(nudges.len());
+            for chunk in one_off.chunks(CHUNK) {
+                let mut q = QueryBuilder::new(
+                    "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, \
+                     lease_owner = NULL, lease_until = NULL, updated_at = ",
+                );
+                q.push_bind(at)
+                    .push(" WHERE state = 'pending' AND lease_owner = ")
+                    .push_bind(owner.to_owned())
+                    .push(" AND id IN (");
+                let mut ids = q.separated(", ");
+                for id in chunk {
+                    ids.push_bind(*id);
+                }
+                q.push(") RETURNING id");
+                let fired: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
+                advanced.extend(fired);
+            }
+            for nudge in nudges {
+                let Some(next) = &nudge.next else { continue };
+                let moved = sqlx::query(
+                    "UPDATE reminders SET occurrence = occurrence + 1, local_time = $1, due_at = $2, \
+                     lease_owner = NULL, lease_until = NULL, updated_at = $3 \
+                     WHERE id = $4 AND lease_owner = $5 AND state = 'pending' AND occurrence = $6",
                 )
+                .bind(next.local_time.format(LOCAL_FORMAT).to_string())
+                .bind(next.due_at)
                 .bind(at)
                 .bind(nudge.reminder.id)
                 .bind(owner)
                 .bind(nudge.reminder.occurrence)
                 .execute(&mut *tx)
                 .await?;
-                if advanced.rows_affected() == 0 {
-                    ids.push(None);
-                    continue;
+                if moved.rows_affected() == 1 {
+                    advanced.insert(nudge.reminder.id);
                 }
-                sqlx::query(
-                    "INSERT INTO outbox (idempotency_key, user_id, platform, chat_id, chat_ref, payload, next_attempt_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING",
-                )
-                .bind(key)
-                .bind(nudge.reminder.user_id)
-                .bind(nudge.chat.platform.as_str())
-                .bind(&nudge.chat.chat_id)
-                .bind(chat_json)
-                .bind(payload)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-                let id: i64 = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = $1")
-                    .bind(key)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                ids.push(Some(id));
             }
-            ids
+            let due: Vec<&OutboxInsert> = rows
+                .iter()
+                .filter(|row| advanced.contains(&row.reminder_id))
+                .collect();
+            let mut written = HashMap::with_capacity(due.len());
+            for chunk in due.chunks(CHUNK) {
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO outbox (idempotency_key, user_id, platform, chat_id, chat_ref, payload, \
+                     next_attempt_at, created_at) ",
+                );
+                q.push_values(chunk, |mut values, row| {
+                    values
+                        .push_bind(row.key.clone())
+                        .push_bind(row.user_id)
+                        .push_bind(row.platform)
+                        .push_bind(row.chat_id.clone())
+                        .push_bind(row.chat_ref.clone())
+                        .push_bind(row.payload.clone())
+                        .push_bind(at)
+                        .push_bind(at);
+                });
+                q.push(" ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key");
+                let inserted: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
+                written.extend(inserted.into_iter().map(|(id, key)| (key, id)));
+            }
+            written
         });
-        Ok(ids)
+        Ok(rows
+            .iter()
+            .map(|row| written.get(&row.key).copied())
+            .collect())
     }
 
     /// Move a claimed reminder's due instant (quiet hours) and release it; its wall time
@@ -171,31 +204,72 @@ impl Store {
     }
 
     /// Where to nudge a person: the reminder's own chat, else the direct chat they wrote in
-    /// last. Private nudges never go to a group chat.
+    /// last. Private nudges never go to a group chat, nor to a chat the platform said is
+    /// closed to us (the person blocked the bot) until they write there again.
     pub async fn nudge_chat(&self, reminder: &Reminder) -> Result<Option<ChatRef>, StoreError> {
-        let row = on_pool!(self, pool => {
-            match reminder.chat_id {
-                Some(chat_id) => sqlx::query(
-                    "SELECT platform, platform_chat_id, thread_id, is_direct FROM chats WHERE id = $1 AND is_direct",
-                )
-                .bind(chat_id)
-                .fetch_optional(pool)
-                .await?
-                .map(|row| chat_from_row(&row))
-                .transpose()?,
-                None => sqlx::query(
-                    "SELECT c.platform, c.platform_chat_id, c.thread_id, c.is_direct FROM messages m \
-                     JOIN chats c ON c.id = m.chat_id WHERE m.user_id = $1 AND c.is_direct \
-                     ORDER BY m.id DESC LIMIT 1",
-                )
-                .bind(reminder.user_id)
-                .fetch_optional(pool)
-                .await?
-                .map(|row| chat_from_row(&row))
-                .transpose()?,
+        Ok(self
+            .nudge_chats(std::slice::from_ref(reminder))
+            .await?
+            .remove(&reminder.id))
+    }
+
+    /// [`Store::nudge_chat`] for a batch of reminders at once (two queries per chunk):
+    /// reminder id → chat. Reminders with nowhere to go are absent.
+    pub async fn nudge_chats(
+        &self,
+        reminders: &[Reminder],
+    ) -> Result<HashMap<i64, ChatRef>, StoreError> {
+        let chat_ids: Vec<i64> = unique(reminders.iter().filter_map(|r| r.chat_id));
+        let user_ids: Vec<i64> = unique(
+            reminders
+                .iter()
+                .filter(|r| r.chat_id.is_none())
+                .map(|r| r.user_id),
+        );
+        let mut by_chat: HashMap<i64, ChatRef> = HashMap::new();
+        let mut by_user: HashMap<i64, ChatRef> = HashMap::new();
+        on_pool!(self, pool => {
+            for chunk in chat_ids.chunks(CHUNK) {
+                let mut q = QueryBuilder::new(
+                    "SELECT id AS key, platform, platform_chat_id, thread_id, is_direct FROM chats \
+                     WHERE is_direct AND unreachable_since IS NULL AND id IN (",
+                );
+                let mut ids = q.separated(", ");
+                for id in chunk {
+                    ids.push_bind(*id);
+                }
+                q.push(")");
+                for row in q.build().fetch_all(pool).await? {
+                    by_chat.insert(row.try_get("key")?, chat_from_row(&row)?);
+                }
+            }
+            for chunk in user_ids.chunks(CHUNK) {
+                let mut q = QueryBuilder::new(
+                    "SELECT m.user_id AS key, c.platform, c.platform_chat_id, c.thread_id, c.is_direct \
+                     FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id IN (\
+                     SELECT MAX(m2.id) FROM messages m2 JOIN chats c2 ON c2.id = m2.chat_id \
+                     WHERE c2.is_direct AND c2.unreachable_since IS NULL AND m2.user_id IN (",
+                );
+                let mut ids = q.separated(", ");
+                for id in chunk {
+                    ids.push_bind(*id);
+                }
+                q.push(") GROUP BY m2.user_id)");
+                for row in q.build().fetch_all(pool).await? {
+                    by_user.insert(row.try_get("key")?, chat_from_row(&row)?);
+                }
             }
         });
-        Ok(row)
+        Ok(reminders
+            .iter()
+            .filter_map(|r| {
+                let chat = match r.chat_id {
+                    Some(chat_id) => by_chat.get(&chat_id),
+                    None => by_user.get(&r.user_id),
+                };
+                chat.map(|chat| (r.id, chat.clone()))
+            })
+            .collect())
     }
 
     /// When the scheduler should look next: the earliest pending due time, or, for a row
@@ -211,6 +285,12 @@ impl Store {
             .await?)
         })
     }
+}
+
+/// The distinct values, in first-seen order.
+fn unique(values: impl Iterator<Item = i64>) -> Vec<i64> {
+    let mut seen = HashSet::new();
+    values.filter(|v| seen.insert(*v)).collect()
 }
 
 fn chat_from_row<R: Row>(row: &R) -> Result<ChatRef, StoreError>
@@ -236,80 +316,44 @@ pub struct Nudge {
     pub reminder: Reminder,
     pub chat: ChatRef,
     pub message: Outbound,
+    /// For a recurring reminder, the occurrence it moves on to; `None` closes it as fired.
+    pub next: Option<NextOccurrence>,
 }
 
-/// One reminder as operators see it: when and in what state, without its (private) text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReminderSummary {
-    pub id: i64,
-    pub user_id: i64,
-    pub kind: String,
+/// When a recurring reminder comes round again: its wall time and the instant it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextOccurrence {
+    pub local_time: NaiveDateTime,
     pub due_at: DateTime<Utc>,
-    pub state: String,
-    pub occurrence: i64,
 }
 
-/// How many rows an operator's retry put back.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Retried {
-    pub reminders: u64,
-    pub outbox: u64,
+/// One nudge as an outbox row, serialised before the transaction opens.
+struct OutboxInsert {
+    reminder_id: i64,
+    key: String,
+    user_id: i64,
+    platform: &'static str,
+    chat_id: String,
+    chat_ref: String,
+    payload: String,
 }
 
-impl Store {
-    /// Reminders of every user in one state (`None`: pending and fired), soonest first.
-    pub async fn reminders_overview(
-        &self,
-        state: Option<&str>,
-        limit: i64,
-    ) -> Result<Vec<ReminderSummary>, StoreError> {
-        on_pool!(self, pool => {
-            let rows = sqlx::query(
-                "SELECT id, user_id, kind, due_at, state, occurrence FROM reminders \
-                 WHERE ($1 IS NULL AND state IN ('pending', 'fired')) OR state = $1 \
-                 ORDER BY due_at, id LIMIT $2",
-            )
-            .bind(state)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in &rows {
-                out.push(ReminderSummary {
-                    id: row.try_get("id")?,
-                    user_id: row.try_get("user_id")?,
-                    kind: row.try_get("kind")?,
-                    due_at: row.try_get("due_at")?,
-                    state: row.try_get("state")?,
-                    occurrence: row.try_get("occurrence")?,
-                });
-            }
-            Ok(out)
+impl OutboxInsert {
+    fn for_nudge(nudge: &Nudge) -> Result<Self, StoreError> {
+        Ok(Self {
+            reminder_id: nudge.reminder.id,
+            key: format!(
+                "reminder:{}:{}",
+                nudge.reminder.id, nudge.reminder.occurrence
+            ),
+            user_id: nudge.reminder.user_id,
+            platform: nudge.chat.platform.as_str(),
+            chat_id: nudge.chat.chat_id.clone(),
+            chat_ref: serde_json::to_string(&nudge.chat).map_err(|e| {
+                StoreError::Corrupt(format!("chat reference not serialisable: {e}"))
+            })?,
+            payload: serde_json::to_string(&nudge.message)
+                .map_err(|e| StoreError::Corrupt(format!("message not serialisable: {e}")))?,
         })
-    }
-
-    /// Put failed reminders back to pending and failed outbox messages back in line.
-    pub async fn retry_failed(&self) -> Result<Retried, StoreError> {
-        let at = now();
-        let retried = in_tx!(self, tx => {
-            let reminders = sqlx::query(
-                "UPDATE reminders SET state = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = $1 \
-                 WHERE state = 'failed'",
-            )
-            .bind(at)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            let outbox = sqlx::query(
-                "UPDATE outbox SET state = 'pending', next_attempt_at = $1, lease_owner = NULL, lease_until = NULL \
-                 WHERE state = 'failed'",
-            )
-            .bind(at)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            Retried { reminders, outbox }
-        });
-        Ok(retried)
     }
 }

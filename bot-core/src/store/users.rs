@@ -10,8 +10,10 @@ pub struct Forgotten {
     pub reminders: u64,
 }
 use crate::message::ChatRef;
+use crate::preferences::NudgePreferences;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row};
+use std::collections::HashMap;
 
 /// A person, whichever platforms they use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,8 +183,9 @@ impl Store {
     pub async fn upsert_chat(&self, chat: &ChatRef) -> Result<ChatRecord, StoreError> {
         let thread = chat.thread_id.clone().unwrap_or_default();
         let id: i64 = on_pool!(self, pool => {
-            let found: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM chats WHERE platform = $1 AND platform_chat_id = $2 AND thread_id = $3",
+            let found: Option<(i64, bool)> = sqlx::query_as(
+                "SELECT id, unreachable_since IS NOT NULL FROM chats \
+                 WHERE platform = $1 AND platform_chat_id = $2 AND thread_id = $3",
             )
             .bind(chat.platform.as_str())
             .bind(&chat.chat_id)
@@ -190,7 +193,16 @@ impl Store {
             .fetch_optional(pool)
             .await?;
             match found {
-                Some(id) => id,
+                Some((id, unreachable)) => {
+                    if unreachable {
+                        // They wrote here again: the block is lifted, nudges may come here.
+                        sqlx::query("UPDATE chats SET unreachable_since = NULL WHERE id = $1")
+                            .bind(id)
+                            .execute(pool)
+                            .await?;
+                    }
+                    id
+                }
                 None => {
                     sqlx::query(
                         "INSERT INTO chats (platform, platform_chat_id, thread_id, is_direct, created_at) \
@@ -218,5 +230,70 @@ impl Store {
             id,
             chat: chat.clone(),
         })
+    }
+
+    /// The platform refused a message to this chat for good (the person blocked the bot,
+    /// left, or the chat is gone): nudges stop going there until the person writes in it
+    /// again (see [`Store::upsert_chat`]).
+    pub async fn mark_chat_unreachable(&self, chat: &ChatRef) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE chats SET unreachable_since = $1 WHERE platform = $2 AND platform_chat_id = $3 \
+                 AND thread_id = $4 AND unreachable_since IS NULL",
+            )
+            .bind(now())
+            .bind(chat.platform.as_str())
+            .bind(&chat.chat_id)
+            .bind(chat.thread_id.clone().unwrap_or_default())
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Nudge settings of several people at once (the scheduler's batch): user id → settings.
+    /// People not found get the defaults.
+    pub async fn nudge_preferences(
+        &self,
+        user_ids: &[i64],
+    ) -> Result<HashMap<i64, NudgePreferences>, StoreError> {
+        let mut out = HashMap::with_capacity(user_ids.len());
+        on_pool!(self, pool => {
+            for chunk in user_ids.chunks(500) {
+                let mut q = QueryBuilder::new("SELECT id, preferences FROM users WHERE id IN (");
+                let mut ids = q.separated(", ");
+                for id in chunk {
+                    ids.push_bind(*id);
+                }
+                q.push(")");
+                let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(pool).await?;
+                for (id, json) in rows {
+                    out.insert(id, NudgePreferences::from_user_json(&json));
+                }
+            }
+        });
+        Ok(out)
+    }
+
+    /// Save one person's nudge settings, keeping their other preferences.
+    pub async fn set_nudge_preferences(
+        &self,
+        user_id: i64,
+        prefs: NudgePreferences,
+    ) -> Result<(), StoreError> {
+        in_tx!(self, tx => {
+            let current: Option<String> =
+                sqlx::query_scalar("SELECT preferences FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let updated = prefs.into_user_json(current.as_deref().unwrap_or("{}"));
+            sqlx::query("UPDATE users SET preferences = $1 WHERE id = $2")
+                .bind(updated)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        });
+        Ok(())
     }
 }

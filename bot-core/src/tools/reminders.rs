@@ -4,6 +4,7 @@
 use super::BuiltinTools;
 use super::args::{internal, not_found, parse_instant, text};
 use super::views::ReminderView;
+use crate::recurrence::Recurrence;
 use crate::store::{NewReminder, ReminderState};
 use chrono::Duration;
 use chrono_tz::Tz;
@@ -26,6 +27,10 @@ pub struct CreateParams {
     /// The application it is about, if any.
     #[serde(default)]
     pub application_id: Option<i64>,
+    /// Repeat by this RFC 5545 RRULE over local wall times (e.g. `FREQ=WEEKLY;BYDAY=MO`);
+    /// `when` is then the earliest start, moved to the rule's first occurrence.
+    #[serde(default)]
+    pub repeat: Option<String>,
 }
 
 /// Arguments of `list_reminders`.
@@ -101,18 +106,36 @@ impl BuiltinTools {
                 .map_err(internal)?
                 .ok_or_else(|| not_found("application", app))?;
         }
+        let mut local_time = when.with_timezone(&zone).naive_local();
+        let rule = match p.repeat.as_deref() {
+            Some(rule) => {
+                let rule = Recurrence::parse(rule)
+                    .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?;
+                local_time = rule.first_from(local_time).ok_or_else(|| {
+                    ErrorData::invalid_params("that rule has no occurrence after `when`", None)
+                })?;
+                Some(rule.as_str().to_owned())
+            }
+            None => None,
+        };
         let reminder = self
             .store
             .insert_reminder(
                 self.user_id,
                 &NewReminder {
-                    kind: "custom".into(),
+                    kind: if rule.is_some() {
+                        "recurring"
+                    } else {
+                        "custom"
+                    }
+                    .into(),
                     text: what,
                     timezone: zone,
-                    local_time: when.with_timezone(&zone).naive_local(),
+                    local_time,
                     application_id: p.application_id,
                     chat_id: None,
                     explicit_time: true,
+                    rrule: rule,
                 },
             )
             .await

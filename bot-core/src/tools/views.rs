@@ -18,6 +18,9 @@ pub struct ReminderView {
     pub due_at: String,
     pub state: crate::store::ReminderState,
     pub application_id: Option<i64>,
+    /// For a recurring reminder, its RRULE; `local_time` is then the next occurrence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<String>,
 }
 
 impl From<&crate::store::Reminder> for ReminderView {
@@ -31,6 +34,7 @@ impl From<&crate::store::Reminder> for ReminderView {
             due_at: r.due_at.with_timezone(&r.timezone).to_rfc3339(),
             state: r.state,
             application_id: r.application_id,
+            repeat: r.rrule.clone(),
         }
     }
 }

@@ -35,6 +35,7 @@ fn automatic(
         application_id: Some(app.id),
         chat_id: None,
         explicit_time: false,
+        rrule: None,
     }
 }
 

@@ -18,6 +18,7 @@ pub use commands::COMMANDS;
 mod company;
 mod lexicon;
 mod names;
+pub mod repeat;
 mod rules;
 mod slots;
 pub mod time;
@@ -129,6 +130,10 @@ pub struct Slots {
     /// An application referred to by number (`#12`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_id: Option<i64>,
+    /// How a reminder repeats, as an RFC 5545 RRULE (`FREQ=WEEKLY;BYDAY=MO`); `when` is
+    /// then its first occurrence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<String>,
 }
 
 /// The reading of one message.

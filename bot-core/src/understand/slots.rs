@@ -6,6 +6,7 @@ use super::lexicon::city_timezone;
 use super::names::{
     company_and_role, known_company, role_after_name, role_before_interview, update_company,
 };
+use super::repeat;
 use super::rules::{LIVE_IN, MARK_AS, REMIND, TIMEZONE_TARGET, status_cue};
 use super::time::{self, Bias};
 use super::{Context, Intent, Money, Slots};
@@ -82,8 +83,12 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
         }
         Intent::SetReminder => {
             let found = time::find(text, ctx.now, ctx.tz, Bias::Future);
-            let masked = mask(text, found.as_ref().map_or(&[][..], |r| &r.spans));
+            let repeat = repeat::find(lower);
+            let mut spans = found.as_ref().map_or_else(Vec::new, |r| r.spans.clone());
+            spans.extend(repeat.as_ref().map(|r| r.span.clone()));
+            let masked = mask(text, &spans);
             slots.when = found.map(|r| r.instant);
+            slots.repeat = repeat.map(|r| r.rule);
             slots.text = reminder_text(&masked);
             slots.company = known_company(text, ctx);
         }

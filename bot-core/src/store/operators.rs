@@ -1,0 +1,82 @@
+//! What operators see and do about scheduled nudges (`jtp reminders`): every user's
+//! reminders by state, without their private texts, and a retry of what failed.
+
+use super::{Store, StoreError, in_tx, now, on_pool};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+/// One reminder as operators see it: when and in what state, without its (private) text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderSummary {
+    pub id: i64,
+    pub user_id: i64,
+    pub kind: String,
+    pub due_at: DateTime<Utc>,
+    pub state: String,
+    pub occurrence: i64,
+}
+
+/// How many rows an operator's retry put back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Retried {
+    pub reminders: u64,
+    pub outbox: u64,
+}
+
+impl Store {
+    /// Reminders of every user in one state (`None`: pending and fired), soonest first.
+    pub async fn reminders_overview(
+        &self,
+        state: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ReminderSummary>, StoreError> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT id, user_id, kind, due_at, state, occurrence FROM reminders \
+                 WHERE ($1 IS NULL AND state IN ('pending', 'fired')) OR state = $1 \
+                 ORDER BY due_at, id LIMIT $2",
+            )
+            .bind(state)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                out.push(ReminderSummary {
+                    id: row.try_get("id")?,
+                    user_id: row.try_get("user_id")?,
+                    kind: row.try_get("kind")?,
+                    due_at: row.try_get("due_at")?,
+                    state: row.try_get("state")?,
+                    occurrence: row.try_get("occurrence")?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Put failed reminders back to pending and failed outbox messages back in line.
+    pub async fn retry_failed(&self) -> Result<Retried, StoreError> {
+        let at = now();
+        let retried = in_tx!(self, tx => {
+            let reminders = sqlx::query(
+                "UPDATE reminders SET state = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = $1 \
+                 WHERE state = 'failed'",
+            )
+            .bind(at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let outbox = sqlx::query(
+                "UPDATE outbox SET state = 'pending', next_attempt_at = $1, lease_owner = NULL, lease_until = NULL \
+                 WHERE state = 'failed'",
+            )
+            .bind(at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            Retried { reminders, outbox }
+        });
+        Ok(retried)
+    }
+}
