@@ -248,8 +248,8 @@ const SQLITE_MIGRATIONS: &[EmbeddedMigration] = &[
     ),
     (
         2,
-        "unreachable chats",
-        include_str!("../../../migrations/sqlite/0002_unreachable_chats.sql"),
+        "delivery",
+        include_str!("../../../migrations/sqlite/0002_delivery.sql"),
     ),
 ];
 const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
@@ -260,8 +260,8 @@ const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
     ),
     (
         2,
-        "unreachable chats",
-        include_str!("../../../migrations/postgres/0002_unreachable_chats.sql"),
+        "delivery",
+        include_str!("../../../migrations/postgres/0002_delivery.sql"),
     ),
 ];
 

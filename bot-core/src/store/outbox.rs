@@ -92,7 +92,10 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ClaimedMessage>, StoreError> {
         let at = now();
-        let due = "SELECT id FROM outbox WHERE platform = $3 AND ($6 IS NULL OR chat_id = $6) AND \
+        // `state IN (…)` repeats the partial index's condition word for word, so SQLite's
+        // planner uses it too.
+        let due = "SELECT id FROM outbox WHERE platform = $3 AND state IN ('pending', 'sending') \
+                   AND ($6 IS NULL OR chat_id = $6) AND \
                    ((state = 'pending' AND next_attempt_at <= $4) OR (state = 'sending' AND lease_until < $4)) \
                    ORDER BY id LIMIT $5";
         let lock = match self.backend() {
