@@ -25,6 +25,29 @@ pub struct Config {
     pub log: String,
     pub console: ConsoleConfig,
     pub mcp: McpConfig,
+    pub scheduler: SchedulerConfig,
+}
+
+/// How scheduled nudges and the outbox are worked off (`jtp run`, `jtp chat`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SchedulerConfig {
+    /// Seconds a worker holds what it claimed (reminders, outbox rows): how soon another
+    /// process takes over from one that died. Each delivery attempt gets at most half.
+    pub lease_seconds: u64,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        Self { lease_seconds: 60 }
+    }
+}
+
+impl SchedulerConfig {
+    /// The lease as a duration, at least two seconds.
+    pub fn lease(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.lease_seconds.max(2))
+    }
 }
 
 /// Serving the built-in tools to outside MCP clients.
@@ -56,6 +79,7 @@ impl Default for Config {
             log: "warn,rmcp=error".to_owned(),
             console: ConsoleConfig::default(),
             mcp: McpConfig::default(),
+            scheduler: SchedulerConfig::default(),
         }
     }
 }
@@ -69,6 +93,7 @@ const ENV_KEYS: &[&str] = &[
     "log",
     "console",
     "mcp",
+    "scheduler",
 ];
 
 /// The default config file, read when present.

@@ -3,7 +3,9 @@
 
 mod config;
 mod mcp_cmd;
+mod recording_adapter;
 mod reminders_cmd;
+mod run_cmd;
 mod understand_cmd;
 
 use anyhow::Context;
@@ -41,6 +43,9 @@ enum Command {
         #[arg(long)]
         user: Option<String>,
     },
+    /// Run the service: every configured chat platform, the scheduler and the outbox
+    /// sender, until Ctrl-C or SIGTERM.
+    Run,
     /// Create or upgrade the database schema, then exit.
     Migrate,
     /// Operators: list, fire and retry scheduled reminders and nudges.
@@ -75,6 +80,7 @@ enum Command {
 /// The commands that open the database.
 enum DatabaseCommand {
     Chat { user: Option<String> },
+    Run,
     Migrate,
     Mcp(mcp_cmd::McpCommand),
     Reminders(reminders_cmd::RemindersCommand),
@@ -103,6 +109,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => return understand(jsonl, explain, &tz, now.as_deref(), text.as_deref()),
         Command::Chat { user } => DatabaseCommand::Chat { user },
         Command::Migrate => DatabaseCommand::Migrate,
+        Command::Run => DatabaseCommand::Run,
         // Probing an outside server needs no database of ours.
         Command::Mcp {
             command:
@@ -136,6 +143,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             }
             DatabaseCommand::Chat { user } => chat(&store, &config, user).await,
+            DatabaseCommand::Run => run_cmd::run(&store, &config).await,
             DatabaseCommand::Mcp(command) => mcp_cmd::run(command, &store, &config).await,
             DatabaseCommand::Reminders(command) => reminders_cmd::run(command, &store).await,
         };
@@ -158,6 +166,7 @@ async fn chat(store: &Store, config: &Config, user: Option<String>) -> anyhow::R
         user,
         interactive,
         history_file: Some(config.data_dir.join("console_history.txt")),
+        lease: config.scheduler.lease(),
     };
     jtp_console::run(core, options).await?;
     Ok(())

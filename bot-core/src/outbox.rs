@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// How long a claimed row stays ours before another sender may take it over.
-const LEASE: Duration = Duration::from_secs(60);
-/// Longest one delivery attempt may take: well inside the lease, so a slow send is never
+/// How long a claimed row stays ours before another sender may take it over (default).
+pub const LEASE: Duration = Duration::from_secs(60);
+/// Longest one delivery attempt may take: at most half the lease, so a slow send is never
 /// reclaimed (and sent again) while it is still in flight.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Rows claimed at a time.
@@ -26,6 +26,7 @@ pub struct OutboxSender {
     adapter: Arc<dyn Adapter>,
     owner: String,
     chat_id: Option<String>,
+    lease: Duration,
 }
 
 impl OutboxSender {
@@ -36,7 +37,15 @@ impl OutboxSender {
             adapter,
             owner: owner.into(),
             chat_id: None,
+            lease: LEASE,
         }
+    }
+
+    /// Hold claimed rows for `lease` instead of [`LEASE`] (each attempt is then bounded to
+    /// half of it).
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
     }
 
     /// Drain only the rows of one chat: for an adapter that is one conversation (a
@@ -51,7 +60,11 @@ impl OutboxSender {
     pub async fn deliver_now(&self, ids: &[i64]) -> Result<(), StoreError> {
         let mut claimed = Vec::with_capacity(ids.len());
         for &id in ids {
-            if let Some(row) = self.store.claim_outbox_row(id, &self.owner, LEASE).await? {
+            if let Some(row) = self
+                .store
+                .claim_outbox_row(id, &self.owner, self.lease)
+                .await?
+            {
                 claimed.push(row);
             }
         }
@@ -69,7 +82,7 @@ impl OutboxSender {
                     self.adapter.platform(),
                     self.chat_id.as_deref(),
                     &self.owner,
-                    LEASE,
+                    self.lease,
                     BATCH,
                 )
                 .await?;
@@ -116,15 +129,16 @@ impl OutboxSender {
 
     /// One delivery attempt, bounded in time.
     async fn attempt(&self, claimed: &ClaimedMessage) -> Result<String, DeliveryError> {
+        let limit = DELIVERY_TIMEOUT.min(self.lease / 2);
         tokio::time::timeout(
-            DELIVERY_TIMEOUT,
+            limit,
             self.adapter
                 .deliver(&claimed.chat, &claimed.message, &claimed.key),
         )
         .await
         .unwrap_or_else(|_| {
             Err(DeliveryError::Transient {
-                reason: format!("no answer from the platform within {DELIVERY_TIMEOUT:?}"),
+                reason: format!("no answer from the platform within {limit:?}"),
                 retry_after: None,
             })
         })

@@ -10,6 +10,7 @@
 
 use crate::fault;
 use crate::message::{Button, Outbound};
+use crate::outbox::OutboxSender;
 use crate::recurrence::Recurrence;
 use crate::store::{self, NextOccurrence, Nudge, Reminder, Store, StoreError};
 use crate::understand::time::resolve_local;
@@ -18,8 +19,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
-/// How long a claimed reminder is ours before another worker may take it.
-const LEASE: Duration = Duration::from_secs(60);
+/// How long a claimed reminder is ours before another worker may take it (default).
+pub const LEASE: Duration = Duration::from_secs(60);
 /// The longest the loop sleeps without looking (a reminder added by another process).
 const CEILING: Duration = Duration::from_secs(30);
 /// A nudge sent later than this after its due time says so.
@@ -39,6 +40,7 @@ const BATCH: i64 = 500;
 pub struct Scheduler {
     store: Store,
     owner: String,
+    lease: Duration,
     wake: Arc<Notify>,
 }
 
@@ -48,8 +50,16 @@ impl Scheduler {
         Self {
             store,
             owner: owner.into(),
+            lease: LEASE,
             wake: Arc::new(Notify::new()),
         }
+    }
+
+    /// Hold claimed reminders for `lease` instead of [`LEASE`]: how soon another worker
+    /// takes over from one that died.
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
     }
 
     /// Notify this to make the loop look again now (a reminder was just added).
@@ -63,7 +73,7 @@ impl Scheduler {
         loop {
             let batch = self
                 .store
-                .claim_due_reminders(&self.owner, LEASE, now, BATCH)
+                .claim_due_reminders(&self.owner, self.lease, now, BATCH)
                 .await?;
             if batch.is_empty() {
                 return Ok(written);
@@ -140,6 +150,32 @@ impl Scheduler {
                 () = self.wake.notified() => {}
             }
         }
+    }
+}
+
+/// The longest an outbox sender waits without looking (rows written by another process).
+const SENDER_CEILING: Duration = Duration::from_secs(30);
+
+impl Scheduler {
+    /// Fire reminders as they come due and keep `senders` delivering, for ever: each sender
+    /// is woken when a batch fires, and looks anyway within a ceiling for rows another
+    /// process wrote. The one loop `jtp run` and the terminal chat both use.
+    pub async fn run_with_senders(&self, senders: &[OutboxSender]) {
+        // One wake-up per sender: `notify_one` keeps a permit for a sender that is busy
+        // draining, so a batch fired meanwhile is not left for the ceiling.
+        let wakes: Vec<Notify> = senders.iter().map(|_| Notify::new()).collect();
+        let delivering = senders.iter().zip(&wakes).map(|(sender, wake)| async move {
+            loop {
+                if let Err(err) = sender.drain_due().await {
+                    tracing::warn!(error = %err, "could not deliver; retrying");
+                }
+                let _ = tokio::time::timeout(SENDER_CEILING, wake.notified()).await;
+            }
+        });
+        tokio::join!(
+            self.run(|_| wakes.iter().for_each(Notify::notify_one)),
+            futures::future::join_all(delivering)
+        );
     }
 }
 

@@ -17,14 +17,11 @@ use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 
 /// Bytes read of one input line at most; the rest of a longer line is skipped (the core
 /// refuses anything past its own, much smaller, limit politely).
 const MAX_LINE_BYTES: u64 = 1 << 20;
-
-/// The longest a nudge written by another process waits before this console prints it.
-const NUDGE_CEILING: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Errors that end a console session.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +41,8 @@ pub struct ConsoleOptions {
     pub interactive: bool,
     /// Where interactive history is kept.
     pub history_file: Option<PathBuf>,
+    /// How long claimed reminders and replies are held (see `OutboxSender::with_lease`).
+    pub lease: std::time::Duration,
 }
 
 /// The console's sending side: prints replies, remembers the buttons it showed.
@@ -119,6 +118,7 @@ pub async fn run(core: Core, options: ConsoleOptions) -> Result<(), ConsoleError
         adapter.clone(),
         format!("console-{}", std::process::id()),
     )
+    .with_lease(options.lease)
     .only_chat(chat.chat_id.clone());
     // Anything recorded for this chat but not delivered before a crash goes out first.
     sender.drain_due().await?;
@@ -128,24 +128,12 @@ pub async fn run(core: Core, options: ConsoleOptions) -> Result<(), ConsoleError
     let scheduler = Scheduler::new(
         core.store().clone(),
         format!("console-{}", std::process::id()),
-    );
+    )
+    .with_lease(options.lease);
     let core = core.with_scheduler_wake(scheduler.waker());
-    let fired = Arc::new(Notify::new());
     let background = {
-        let fired = fired.clone();
         let sender = sender.clone();
-        tokio::spawn(async move {
-            let nudge_sender = async {
-                loop {
-                    if let Err(err) = sender.drain_due().await {
-                        tracing::warn!(error = %err, "could not deliver nudges");
-                    }
-                    // Rows written by another process are picked up within the ceiling.
-                    let _ = tokio::time::timeout(NUDGE_CEILING, fired.notified()).await;
-                }
-            };
-            tokio::join!(scheduler.run(|_| fired.notify_one()), nudge_sender);
-        })
+        tokio::spawn(async move { scheduler.run_with_senders(&[sender]).await })
     };
 
     let (lines_tx, mut lines_rx) = mpsc::channel::<Line>(1);
