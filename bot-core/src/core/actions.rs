@@ -129,6 +129,7 @@ impl Core {
                 self.show_or_note(turn, intent, slots, text).await
             }
             Intent::SetTimezone => self.set_timezone(turn, slots).await,
+            Intent::NudgeSettings => self.nudge_settings(turn, slots).await,
             Intent::Help => Ok(say(intent, replies::help())),
             Intent::Smalltalk => Ok(say(intent, replies::smalltalk(text))),
             other => Ok(say(other, replies::not_yet(other))),

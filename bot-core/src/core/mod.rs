@@ -6,6 +6,7 @@ pub mod dialogue;
 mod pending;
 mod reminders;
 mod replies;
+mod settings;
 mod tool_client;
 
 use crate::message::Inbound;

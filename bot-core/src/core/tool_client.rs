@@ -6,8 +6,8 @@
 use crate::orchestrator::{Orchestrator, OrchestratorError, ServerPolicy};
 use crate::store::{Application, ApplicationEvent, NewApplication, Store};
 use crate::tools::{
-    ApplicationDetail, ApplicationList, BuiltinServer, BuiltinTools, ReminderList, ReminderView,
-    TrackResult,
+    ApplicationDetail, ApplicationList, BuiltinServer, BuiltinTools, NudgeSettings, ReminderList,
+    ReminderView, TrackResult,
 };
 use crate::tracker::{Status, TrackOutcome, find_company};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -235,6 +235,25 @@ impl TrackerClient {
         self.call_on("reminders", "create_reminder", args)
             .await?
             .ok_or_else(|| malformed("create_reminder", "no result"))
+    }
+
+    /// The person's nudge settings.
+    pub(crate) async fn nudge_settings(&self) -> Result<NudgeSettings, OrchestratorError> {
+        self.call_on("reminders", "get_nudge_settings", json!({}))
+            .await?
+            .ok_or_else(|| malformed("get_nudge_settings", "no result"))
+    }
+
+    /// Change some nudge settings; returns them all as they now are.
+    pub(crate) async fn set_nudge_settings(
+        &self,
+        changes: &NudgeSettings,
+    ) -> Result<NudgeSettings, OrchestratorError> {
+        let args = serde_json::to_value(changes)
+            .map_err(|e| malformed("set_nudge_settings", &e.to_string()))?;
+        self.call_on("reminders", "set_nudge_settings", args)
+            .await?
+            .ok_or_else(|| malformed("set_nudge_settings", "no result"))
     }
 
     /// Pending and fired reminders, soonest first.

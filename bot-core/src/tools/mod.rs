@@ -8,10 +8,11 @@ pub mod serve;
 mod tracker;
 mod views;
 
-pub use reminders::ReminderList;
+pub use reminders::{NudgeSettings, ReminderList};
 pub use tracker::{ApplicationDetail, ApplicationList, TrackResult};
 pub use views::ReminderView;
 
+use crate::preferences::NudgePreferences;
 use crate::store::Store;
 use crate::tracker::Tracker;
 use chrono::{NaiveDate, Utc};
@@ -82,6 +83,17 @@ impl BuiltinTools {
 
     fn today(&self) -> NaiveDate {
         Utc::now().with_timezone(&self.tz).date_naive()
+    }
+
+    /// The acting person's nudge settings (defaults where they set nothing).
+    async fn nudge_preferences(&self) -> Result<NudgePreferences, rmcp::ErrorData> {
+        Ok(self
+            .store
+            .nudge_preferences(&[self.user_id])
+            .await
+            .map_err(args::internal)?
+            .remove(&self.user_id)
+            .unwrap_or_default())
     }
 
     fn has_tracker(&self) -> bool {

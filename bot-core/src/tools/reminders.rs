@@ -4,9 +4,10 @@
 use super::BuiltinTools;
 use super::args::{internal, not_found, parse_instant, text};
 use super::views::ReminderView;
+use crate::preferences::{MAX_FOLLOW_UP_DAYS, NudgePreferences};
 use crate::recurrence::Recurrence;
 use crate::store::{NewReminder, ReminderState};
-use chrono::Duration;
+use chrono::{Duration, NaiveTime};
 use chrono_tz::Tz;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::{ErrorData, Json, tool, tool_router};
@@ -67,6 +68,44 @@ pub struct SnoozeParams {
 #[serde(deny_unknown_fields)]
 pub struct ReminderIdParams {
     pub reminder_id: i64,
+}
+
+/// When the person wants to be nudged, as tools read and write it. Times are local `HH:MM`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NudgeSettings {
+    /// Start of the quiet hours, in which automatic nudges wait (e.g. "22:00").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiet_start: Option<String>,
+    /// End of the quiet hours (e.g. "08:00"); they may run across midnight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiet_end: Option<String>,
+    /// Days without news before a follow-up nudge (1–92).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_days: Option<u32>,
+    /// Hour of day (0–23), the evening before an interview, of the preparation nudge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prep_hour: Option<u32>,
+}
+
+impl From<NudgePreferences> for NudgeSettings {
+    fn from(p: NudgePreferences) -> Self {
+        Self {
+            quiet_start: Some(p.quiet_start.format("%H:%M").to_string()),
+            quiet_end: Some(p.quiet_end.format("%H:%M").to_string()),
+            follow_up_days: Some(p.follow_up_days),
+            prep_hour: Some(p.prep_hour),
+        }
+    }
+}
+
+fn time_of_day(value: &str, name: &str) -> Result<NaiveTime, ErrorData> {
+    NaiveTime::parse_from_str(value.trim(), "%H:%M").map_err(|_| {
+        ErrorData::invalid_params(
+            format!("{name} must be a time like 22:00, not {value:?}"),
+            None,
+        )
+    })
 }
 
 /// A year of minutes: the longest snooze accepted.
@@ -246,6 +285,63 @@ impl BuiltinTools {
         Parameters(p): Parameters<ReminderIdParams>,
     ) -> Result<Json<ReminderView>, ErrorData> {
         self.close(p.reminder_id, ReminderState::Cancelled).await
+    }
+
+    /// Read the person's nudge settings: quiet hours, follow-up interval, interview-prep hour.
+    #[tool(
+        name = "get_nudge_settings",
+        annotations(
+            title = "Nudge settings",
+            read_only_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn get_settings(&self) -> Result<Json<NudgeSettings>, ErrorData> {
+        Ok(Json(self.nudge_preferences().await?.into()))
+    }
+
+    /// Change some of the person's nudge settings; fields left out keep their value.
+    /// Returns all settings as they now are.
+    #[tool(
+        name = "set_nudge_settings",
+        annotations(
+            title = "Change nudge settings",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true
+        )
+    )]
+    async fn set_settings(
+        &self,
+        Parameters(p): Parameters<NudgeSettings>,
+    ) -> Result<Json<NudgeSettings>, ErrorData> {
+        let mut prefs = self.nudge_preferences().await?;
+        if let Some(start) = &p.quiet_start {
+            prefs.quiet_start = time_of_day(start, "quiet_start")?;
+        }
+        if let Some(end) = &p.quiet_end {
+            prefs.quiet_end = time_of_day(end, "quiet_end")?;
+        }
+        if let Some(days) = p.follow_up_days {
+            if !(1..=MAX_FOLLOW_UP_DAYS).contains(&days) {
+                return Err(ErrorData::invalid_params(
+                    format!("follow_up_days must be between 1 and {MAX_FOLLOW_UP_DAYS}"),
+                    None,
+                ));
+            }
+            prefs.follow_up_days = days;
+        }
+        if let Some(hour) = p.prep_hour {
+            if hour > 23 {
+                return Err(ErrorData::invalid_params("prep_hour must be 0–23", None));
+            }
+            prefs.prep_hour = hour;
+        }
+        self.store
+            .set_nudge_preferences(self.user_id, prefs)
+            .await
+            .map_err(internal)?;
+        Ok(Json(prefs.into()))
     }
 }
 

@@ -126,10 +126,11 @@ impl BuiltinTools {
             .await
             .map_err(internal)?;
         if let TrackOutcome::Created(app) = &outcome {
+            let prefs = self.nudge_preferences().await?;
             self.store
                 .insert_reminder(
                     self.user_id,
-                    &nudges::follow_up(app, self.tz, chrono::Utc::now()),
+                    &nudges::follow_up(app, self.tz, chrono::Utc::now(), &prefs),
                 )
                 .await
                 .map_err(internal)?;
@@ -174,9 +175,17 @@ impl BuiltinTools {
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("application", p.application_id))?;
-        nudges::replan(&self.store, &app, scheduled, self.tz, chrono::Utc::now())
-            .await
-            .map_err(internal)?;
+        let prefs = self.nudge_preferences().await?;
+        nudges::replan(
+            &self.store,
+            &app,
+            scheduled,
+            self.tz,
+            chrono::Utc::now(),
+            &prefs,
+        )
+        .await
+        .map_err(internal)?;
         Ok(Json(app))
     }
 

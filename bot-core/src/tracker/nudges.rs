@@ -3,16 +3,13 @@
 //! (quiet hours apply) and are replanned whenever the status changes.
 
 use super::Status;
+use crate::preferences::NudgePreferences;
 use crate::store::{Application, NewReminder, Store, StoreError};
 use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-/// Days without news before "Any news from …?".
-pub const FOLLOW_UP_DAYS: i64 = 7;
 /// Local time of day follow-ups are sent.
 const FOLLOW_UP_TIME: (u32, u32) = (10, 0);
-/// Local time of day, the evening before an interview, of the preparation nudge.
-const PREP_TIME: (u32, u32) = (18, 0);
 /// Hours after an interview for the thank-you note.
 const THANK_YOU_AFTER_HOURS: i64 = 3;
 
@@ -39,10 +36,16 @@ fn automatic(
     }
 }
 
-/// The follow-up for an application: `FOLLOW_UP_DAYS` after `from` (its last news), at
-/// 10:00 in `tz`.
-pub fn follow_up(app: &Application, tz: Tz, from: DateTime<Utc>) -> NewReminder {
-    let date = from.with_timezone(&tz).date_naive() + Duration::days(FOLLOW_UP_DAYS);
+/// The follow-up for an application: the person's follow-up interval (default 7 days) after
+/// `from` (its last news), at 10:00 in `tz`.
+pub fn follow_up(
+    app: &Application,
+    tz: Tz,
+    from: DateTime<Utc>,
+    prefs: &NudgePreferences,
+) -> NewReminder {
+    let date =
+        from.with_timezone(&tz).date_naive() + Duration::days(i64::from(prefs.follow_up_days));
     automatic(
         app,
         "follow_up",
@@ -61,6 +64,7 @@ pub async fn replan(
     scheduled_at: Option<DateTime<Utc>>,
     tz: Tz,
     now: DateTime<Utc>,
+    prefs: &NudgePreferences,
 ) -> Result<Vec<NewReminder>, StoreError> {
     store
         .cancel_automatic_reminders(app.user_id, app.id)
@@ -68,13 +72,13 @@ pub async fn replan(
     let mut planned = Vec::new();
     if app.status.is_open() {
         let last_news = scheduled_at.filter(|at| *at > now).unwrap_or(now);
-        planned.push(follow_up(app, tz, last_news));
+        planned.push(follow_up(app, tz, last_news, prefs));
     }
     if let (Status::Interview | Status::Screening, Some(at_utc)) = (app.status, scheduled_at)
         && at_utc > now
     {
         let local = at_utc.with_timezone(&tz);
-        let prep = at(local.date_naive() - Duration::days(1), PREP_TIME);
+        let prep = at(local.date_naive() - Duration::days(1), (prefs.prep_hour, 0));
         if crate::understand::time::resolve_local(tz, prep) > now {
             planned.push(automatic(
                 app,

@@ -23,6 +23,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     ("forget", "Delete everything I keep about you (asks first)"),
     ("timezone", "Set your timezone: /timezone Europe/Zurich"),
+    (
+        "nudges",
+        "When I nudge you: /nudges quiet 22:00-08:00 · followup 7 · prep 18",
+    ),
     ("help", "What I can do"),
 ];
 
@@ -99,6 +103,15 @@ pub(crate) fn parse(text: &str, ctx: &Context<'_>) -> Option<Understanding> {
             ));
         }
         "reminders" => Intent::ListReminders,
+        "nudges" | "settings" | "quiet" => {
+            let words = if name == "quiet" {
+                format!("quiet {args}")
+            } else {
+                args.to_owned()
+            };
+            slots.text = Some(words).filter(|w| !w.is_empty());
+            Intent::NudgeSettings
+        }
         "snooze" => {
             return Some(command(
                 Intent::Snooze,

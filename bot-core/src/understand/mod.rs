@@ -51,6 +51,8 @@ pub enum Intent {
     ListReminders,
     Snooze,
     SetTimezone,
+    /// Quiet hours, follow-up interval, interview-prep hour (not in the contract).
+    NudgeSettings,
     ExportData,
     DeleteData,
     Help,
@@ -77,6 +79,7 @@ impl Intent {
             Intent::ListReminders => "list_reminders",
             Intent::Snooze => "snooze",
             Intent::SetTimezone => "set_timezone",
+            Intent::NudgeSettings => "nudge_settings",
             Intent::ExportData => "export_data",
             Intent::DeleteData => "delete_data",
             Intent::Help => "help",

@@ -121,6 +121,11 @@ static STATUS_CUES: LazyLock<Vec<(Regex, Status)>> = LazyLock::new(|| {
     .collect()
 });
 
+regex!(
+    NUDGE_SETTINGS,
+    r"\bquiet hours?\b|\b(?:don'?t|do not|never) (?:message|nudge|ping|text|remind|bother) me (?:after|before|between|at night)\b|\bfollow[- ]?ups? (?:after|every) \d+ days?\b|\bnudge settings\b"
+);
+
 regex!(APPLIED_VERB, r"\b(?:applied|applying|sent|submitted)\b");
 
 regex!(
@@ -137,6 +142,12 @@ struct Rule {
 
 /// The rules in the order they are tried. The text they see is ASCII-lowercased.
 const RULES: &[Rule] = &[
+    Rule {
+        name: "nudge-settings",
+        intent: Intent::NudgeSettings,
+        confidence: 0.9,
+        matches: |t| NUDGE_SETTINGS.is_match(t),
+    },
     Rule {
         name: "remove-application",
         intent: Intent::RemoveApplication,

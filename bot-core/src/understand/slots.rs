@@ -100,6 +100,8 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
             }
         }
         Intent::SetTimezone => slots.timezone = timezone_of(lower).map(|tz| tz.name().to_owned()),
+        // The settings are read by the core from the words themselves.
+        Intent::NudgeSettings => slots.text = Some(text.trim().to_owned()),
         _ => {}
     }
     slots

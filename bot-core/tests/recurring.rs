@@ -1,0 +1,371 @@
+//! Recurring reminders, per-person nudge settings and chats that refuse us, on SQLite and
+//! PostgreSQL: a weekly review keeps 09:00 local across DST in Zurich and New York, missed
+//! occurrences after downtime come as one message, quiet hours are the person's own, and a
+//! chat that blocked the bot gets no more nudges until the person writes there again.
+
+mod support;
+
+use async_trait::async_trait;
+use bot_core::message::{ChatRef, Outbound, Platform};
+use bot_core::preferences::NudgePreferences;
+use bot_core::scheduler::Scheduler;
+use bot_core::store::{NewReminder, Reminder, ReminderState, Store};
+use bot_core::{Adapter, DeliveryError, OutboxSender};
+use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+use std::sync::Arc;
+use std::time::Duration;
+
+const ZURICH: Tz = chrono_tz::Europe::Zurich;
+const NEW_YORK: Tz = chrono_tz::America::New_York;
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn chat_of(name: &str) -> ChatRef {
+    ChatRef {
+        platform: Platform::Console,
+        chat_id: format!("console:{name}"),
+        thread_id: None,
+        is_direct: true,
+    }
+}
+
+/// A person with a direct chat they have written in (where nudges go).
+async fn person(store: &Store, name: &str) -> i64 {
+    let user = store.resolve_user("console", name, None).await.unwrap();
+    let chat_id = store.upsert_chat(&chat_of(name)).await.unwrap().id;
+    store
+        .log_inbound(user.id, chat_id, "hello", None)
+        .await
+        .unwrap();
+    user.id
+}
+
+fn series(text: &str, tz: Tz, first: &str, rule: &str) -> NewReminder {
+    NewReminder {
+        kind: "recurring".into(),
+        text: text.into(),
+        timezone: tz,
+        local_time: NaiveDateTime::parse_from_str(first, "%Y-%m-%dT%H:%M").unwrap(),
+        application_id: None,
+        chat_id: None,
+        explicit_time: true,
+        rrule: Some(rule.into()),
+    }
+}
+
+async fn texts(store: &Store) -> Vec<String> {
+    store
+        .claim_due_outbox(
+            Platform::Console,
+            None,
+            "reader",
+            Duration::from_secs(60),
+            1000,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.message.text)
+        .collect()
+}
+
+async fn reload(store: &Store, r: &Reminder) -> Reminder {
+    store.reminder(r.user_id, r.id).await.unwrap().unwrap()
+}
+
+/// Fire the series at each of `expected` due instants in turn, checking each.
+async fn walk(store: &Store, mut r: Reminder, expected: &[&str]) {
+    let scheduler = Scheduler::new(store.clone(), "walker");
+    for due in expected {
+        assert_eq!(r.due_at, at(due), "due instant of {}", r.local_time);
+        assert!(
+            scheduler
+                .tick(r.due_at - chrono::Duration::seconds(1))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(scheduler.tick(r.due_at).await.unwrap().len(), 1);
+        r = reload(store, &r).await;
+        assert_eq!(r.state, ReminderState::Pending, "a series stays pending");
+    }
+    // End the series, so it does not fire within the next one walked in the same test.
+    store
+        .close_reminder(r.user_id, r.id, ReminderState::Cancelled)
+        .await
+        .unwrap();
+}
+
+async fn weekly_review_keeps_local_time_across_zurich_dst(store: Store) {
+    let user = person(&store, "ann").await;
+    let r = store
+        .insert_reminder(
+            user,
+            &series(
+                "review my pipeline",
+                ZURICH,
+                "2027-03-22T09:00",
+                "FREQ=WEEKLY;BYDAY=MO",
+            ),
+        )
+        .await
+        .unwrap();
+    // Spring forward on Sun 28 Mar 2027 (CET → CEST), fall back on Sun 31 Oct 2027.
+    walk(
+        &store,
+        r,
+        &[
+            "2027-03-22T08:00:00Z",
+            "2027-03-29T07:00:00Z",
+            "2027-04-05T07:00:00Z",
+        ],
+    )
+    .await;
+    let fall = store
+        .insert_reminder(
+            user,
+            &series(
+                "review my pipeline",
+                ZURICH,
+                "2027-10-25T09:00",
+                "FREQ=WEEKLY;BYDAY=MO",
+            ),
+        )
+        .await
+        .unwrap();
+    walk(
+        &store,
+        fall,
+        &["2027-10-25T07:00:00Z", "2027-11-01T08:00:00Z"],
+    )
+    .await;
+    let sent = texts(&store).await;
+    assert_eq!(sent.len(), 5);
+    assert!(
+        sent.iter().all(|t| t.contains("review my pipeline")),
+        "{sent:?}"
+    );
+}
+
+async fn daily_series_in_new_york_through_the_gap_and_the_overlap(store: Store) {
+    let user = person(&store, "ben").await;
+    // 02:30 does not exist on Sun 14 Mar 2027: shifted forward by the gap to 03:30 EDT;
+    // the next day is 02:30 again.
+    let spring = store
+        .insert_reminder(
+            user,
+            &series("stretch", NEW_YORK, "2027-03-13T02:30", "FREQ=DAILY"),
+        )
+        .await
+        .unwrap();
+    walk(
+        &store,
+        spring,
+        &[
+            "2027-03-13T07:30:00Z",
+            "2027-03-14T07:30:00Z",
+            "2027-03-15T06:30:00Z",
+        ],
+    )
+    .await;
+    // 01:30 happens twice on Sun 7 Nov 2027: the first one (EDT) fires, once.
+    let fall = store
+        .insert_reminder(
+            user,
+            &series("water plants", NEW_YORK, "2027-11-06T01:30", "FREQ=DAILY"),
+        )
+        .await
+        .unwrap();
+    walk(
+        &store,
+        fall,
+        &[
+            "2027-11-06T05:30:00Z",
+            "2027-11-07T05:30:00Z",
+            "2027-11-08T06:30:00Z",
+        ],
+    )
+    .await;
+}
+
+async fn missed_occurrences_after_downtime_come_as_one_message(store: Store) {
+    let user = person(&store, "cat").await;
+    let r = store
+        .insert_reminder(
+            user,
+            &series("check job boards", ZURICH, "2026-11-20T08:00", "FREQ=DAILY"),
+        )
+        .await
+        .unwrap();
+    let scheduler = Scheduler::new(store.clone(), "after-downtime");
+    // Down from before Fri 20 Nov 08:00 until Tue 24 Nov 12:00 Zurich: 5 occurrences due.
+    assert_eq!(
+        scheduler
+            .tick(at("2026-11-24T11:00:00Z"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        scheduler
+            .tick(at("2026-11-24T11:00:00Z"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let sent = texts(&store).await;
+    assert_eq!(sent.len(), 1, "one message, not a storm: {sent:?}");
+    assert!(sent[0].contains("4 more times"), "{}", sent[0]);
+    assert!(
+        sent[0].contains("This was due Fri 20 Nov, 08:00"),
+        "{}",
+        sent[0]
+    );
+    let next = reload(&store, &r).await;
+    assert_eq!(
+        next.due_at,
+        at("2026-11-25T07:00:00Z"),
+        "tomorrow 08:00 Zurich"
+    );
+    assert_eq!(next.occurrence, 1);
+}
+
+async fn quiet_hours_are_the_persons_own(store: Store) {
+    let user = person(&store, "dan").await;
+    let prefs = NudgePreferences {
+        quiet_start: NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+        quiet_end: NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+        ..Default::default()
+    };
+    store.set_nudge_preferences(user, prefs).await.unwrap();
+    let auto = NewReminder {
+        kind: "follow_up".into(),
+        text: "Any news from Stripe?".into(),
+        timezone: ZURICH,
+        local_time: NaiveDateTime::parse_from_str("2026-11-25T09:00", "%Y-%m-%dT%H:%M").unwrap(),
+        application_id: None,
+        chat_id: None,
+        explicit_time: false,
+        rrule: None,
+    };
+    let r = store.insert_reminder(user, &auto).await.unwrap();
+    let scheduler = Scheduler::new(store.clone(), "quiet");
+    // 09:00 Zurich is outside the default quiet hours but inside this person's.
+    assert!(
+        scheduler
+            .tick(at("2026-11-25T08:00:00Z"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        reload(&store, &r).await.due_at,
+        at("2026-11-25T08:30:00Z"),
+        "09:30 local"
+    );
+    assert_eq!(
+        scheduler
+            .tick(at("2026-11-25T08:30:00Z"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Other preferences survive the nudge settings.
+    let read = store.nudge_preferences(&[user]).await.unwrap();
+    assert_eq!(read.get(&user), Some(&prefs));
+}
+
+/// A platform on which the person blocked the bot: every send is refused for good.
+struct Blocked;
+
+#[async_trait]
+impl Adapter for Blocked {
+    fn platform(&self) -> Platform {
+        Platform::Console
+    }
+
+    async fn deliver(
+        &self,
+        _chat: &ChatRef,
+        _message: &Outbound,
+        _idempotency_key: &str,
+    ) -> Result<String, DeliveryError> {
+        Err(DeliveryError::Unreachable(
+            "Forbidden: bot was blocked by the user".into(),
+        ))
+    }
+}
+
+async fn a_blocked_chat_gets_no_more_nudges_until_the_person_writes_again(store: Store) {
+    let user = person(&store, "eve").await;
+    let once = |text: &str, local: &str| NewReminder {
+        kind: "custom".into(),
+        text: text.into(),
+        timezone: ZURICH,
+        local_time: NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M").unwrap(),
+        application_id: None,
+        chat_id: None,
+        explicit_time: true,
+        rrule: None,
+    };
+    store
+        .insert_reminder(user, &once("first", "2026-11-25T10:00"))
+        .await
+        .unwrap();
+    let second = store
+        .insert_reminder(user, &once("second", "2026-11-26T10:00"))
+        .await
+        .unwrap();
+    let scheduler = Scheduler::new(store.clone(), "w");
+    assert_eq!(
+        scheduler
+            .tick(at("2026-11-25T09:00:00Z"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let sender = OutboxSender::new(store.clone(), Arc::new(Blocked), "w");
+    assert_eq!(sender.drain_due().await.unwrap(), 1);
+    let counts = store.outbox_counts().await.unwrap();
+    assert_eq!(
+        (counts.failed, counts.pending),
+        (1, 0),
+        "failed for good, no retry"
+    );
+
+    // The next reminder finds no chat to go to: nothing is written for the blocked chat.
+    assert!(
+        scheduler
+            .tick(at("2026-11-26T09:00:00Z"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(reload(&store, &second).await.state, ReminderState::Failed);
+
+    // The person unblocks and writes: nudges may come again (an operator retry re-sends).
+    store.upsert_chat(&chat_of("eve")).await.unwrap();
+    store.retry_failed().await.unwrap();
+    assert_eq!(
+        scheduler
+            .tick(at("2026-11-26T09:01:00Z"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+both_backends!(
+    weekly_review_keeps_local_time_across_zurich_dst,
+    daily_series_in_new_york_through_the_gap_and_the_overlap,
+    missed_occurrences_after_downtime_come_as_one_message,
+    quiet_hours_are_the_persons_own,
+    a_blocked_chat_gets_no_more_nudges_until_the_person_writes_again,
+);
