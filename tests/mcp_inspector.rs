@@ -74,6 +74,8 @@ fn the_inspector_lists_calls_and_reads() {
         "snooze_reminder",
         "complete_reminder",
         "cancel_reminder",
+        "get_nudge_settings",
+        "set_nudge_settings",
     ] {
         assert!(
             names.contains(&expected),

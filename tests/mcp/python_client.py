@@ -132,6 +132,27 @@ async def exercise_reminders(session, app_id):
     err = await tool_error(session, "create_reminder", {"text": "x", "when": "2026-12-02T17:00:00+01:00",
                                                         "timezone": "Mars/Olympus"})
     check("an unknown zone is an MCP error", err is not None and "unknown timezone" in err, err)
+    # Tuesday 1 Dec 2026, 09:00 → the weekly Monday review starts on Monday 7 Dec.
+    weekly = await session.call_tool("create_reminder", {"text": "review my pipeline",
+                                                         "when": "2026-12-01T09:00:00+01:00",
+                                                         "timezone": "Europe/Zurich",
+                                                         "repeat": "FREQ=WEEKLY;BYDAY=MO"})
+    w = weekly.structured_content or {}
+    check("a repeat rule makes a recurring reminder from its first occurrence",
+          w.get("kind") == "recurring" and w.get("local_time") == "2026-12-07T09:00:00"
+          and w.get("repeat") == "FREQ=WEEKLY;BYDAY=MO", weekly)
+    err = await tool_error(session, "create_reminder", {"text": "x", "when": "2026-12-02T17:00:00+01:00",
+                                                        "repeat": "FREQ=MINUTELY"})
+    check("a rule repeating more often than daily is refused", err is not None and "at most daily" in err, err)
+    before = (await session.call_tool("get_nudge_settings", {})).structured_content or {}
+    check("nudge settings start at their defaults",
+          before.get("quiet_start") == "22:00" and before.get("follow_up_days") == 7, before)
+    after = (await session.call_tool("set_nudge_settings", {"quiet_start": "23:30", "prep_hour": 19})).structured_content or {}
+    check("set_nudge_settings changes only what it is given",
+          after.get("quiet_start") == "23:30" and after.get("quiet_end") == "08:00"
+          and after.get("prep_hour") == 19, after)
+    err = await tool_error(session, "set_nudge_settings", {"follow_up_days": 1000})
+    check("an out-of-range interval is refused", err is not None and "between 1 and" in err, err)
 
 
 async def main():

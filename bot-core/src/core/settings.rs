@@ -54,17 +54,16 @@ pub(crate) fn parse(text: &str) -> NudgeSettings {
     if let Some(c) = PREP.captures(text) {
         out.prep_hour = clock(&c[1], None, group(&c, 2)).and_then(|t| t[..2].parse().ok());
     }
-    if text.contains("quiet") || text.contains("between") {
-        if let Some(c) = RANGE.captures(text) {
-            // "10-7pm" is unusual; "11pm-7am" and "22:00-08:00" are what people write.
-            let start = clock(&c[1], group(&c, 2), group(&c, 3));
-            let end = clock(&c[4], group(&c, 5), group(&c, 6));
-            // Half of an impossible range is not what the person meant either.
-            if start.is_some() && end.is_some() {
-                (out.quiet_start, out.quiet_end) = (start, end);
-            }
-            return out;
+    if (text.contains("quiet") || text.contains("between"))
+        && let Some(c) = RANGE.captures(text)
+    {
+        let start = clock(&c[1], group(&c, 2), group(&c, 3));
+        let end = clock(&c[4], group(&c, 5), group(&c, 6));
+        // Half of an impossible range is not what the person meant either.
+        if start.is_some() && end.is_some() {
+            (out.quiet_start, out.quiet_end) = (start, end);
         }
+        return out;
     }
     // "after 9pm" is a time of day; "after 10 days" is the follow-up interval.
     let time_of_day = |c: &regex::Captures<'_>| {
