@@ -37,6 +37,7 @@ fn quiet_hours_and_intervals_are_the_persons_and_shape_new_follow_ups() {
          follow up after 10 days\n\
          /nudges prep 7pm\n\
          /nudges quiet 25:00-07:00\n\
+         follow up after 400 days\n\
          I applied to Stripe for the backend role\n\
          show my reminders\n",
     );
@@ -51,6 +52,7 @@ fn quiet_hours_and_intervals_are_the_persons_and_shape_new_follow_ups() {
         out.contains("I did not catch a change there"),
         "an impossible time is not stored: {out}"
     );
+    assert!(out.contains("between 1 and 92 days"), "{out}");
     let due = (Utc::now().with_timezone(&chrono_tz::Europe::Zurich) + Duration::days(10))
         .format("on %a %d %b at 10:00")
         .to_string();

@@ -4,6 +4,7 @@
 
 use super::actions::{Result, Turn, say};
 use super::{Answer, Core};
+use crate::preferences::MAX_FOLLOW_UP_DAYS;
 use crate::tools::NudgeSettings;
 use crate::understand::{Intent, Slots};
 use std::sync::LazyLock;
@@ -116,6 +117,14 @@ impl Core {
                     "{hint}{}\nChange them like: /nudges quiet 23:00-07:00 · /nudges followup 10 · /nudges prep 19",
                     describe(&current)
                 ),
+            ));
+        }
+        if let Some(days) = changes.follow_up_days
+            && !(1..=i64::from(MAX_FOLLOW_UP_DAYS)).contains(&days)
+        {
+            return Ok(say(
+                intent,
+                format!("Follow-ups can wait between 1 and {MAX_FOLLOW_UP_DAYS} days — how many?"),
             ));
         }
         let now = turn.tracker.set_nudge_settings(&changes).await?;

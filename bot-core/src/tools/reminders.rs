@@ -82,10 +82,10 @@ pub struct NudgeSettings {
     pub quiet_end: Option<String>,
     /// Days without news before a follow-up nudge (1–92).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub follow_up_days: Option<u32>,
+    pub follow_up_days: Option<i64>,
     /// Hour of day (0–23), the evening before an interview, of the preparation nudge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prep_hour: Option<u32>,
+    pub prep_hour: Option<i64>,
 }
 
 impl From<NudgePreferences> for NudgeSettings {
@@ -93,8 +93,8 @@ impl From<NudgePreferences> for NudgeSettings {
         Self {
             quiet_start: Some(p.quiet_start.format("%H:%M").to_string()),
             quiet_end: Some(p.quiet_end.format("%H:%M").to_string()),
-            follow_up_days: Some(p.follow_up_days),
-            prep_hour: Some(p.prep_hour),
+            follow_up_days: Some(i64::from(p.follow_up_days)),
+            prep_hour: Some(i64::from(p.prep_hour)),
         }
     }
 }
@@ -323,19 +323,21 @@ impl BuiltinTools {
             prefs.quiet_end = time_of_day(end, "quiet_end")?;
         }
         if let Some(days) = p.follow_up_days {
-            if !(1..=MAX_FOLLOW_UP_DAYS).contains(&days) {
-                return Err(ErrorData::invalid_params(
-                    format!("follow_up_days must be between 1 and {MAX_FOLLOW_UP_DAYS}"),
-                    None,
-                ));
-            }
-            prefs.follow_up_days = days;
+            prefs.follow_up_days = u32::try_from(days)
+                .ok()
+                .filter(|d| (1..=MAX_FOLLOW_UP_DAYS).contains(d))
+                .ok_or_else(|| {
+                    ErrorData::invalid_params(
+                        format!("follow_up_days must be between 1 and {MAX_FOLLOW_UP_DAYS}"),
+                        None,
+                    )
+                })?;
         }
         if let Some(hour) = p.prep_hour {
-            if hour > 23 {
-                return Err(ErrorData::invalid_params("prep_hour must be 0–23", None));
-            }
-            prefs.prep_hour = hour;
+            prefs.prep_hour = u32::try_from(hour)
+                .ok()
+                .filter(|h| *h <= 23)
+                .ok_or_else(|| ErrorData::invalid_params("prep_hour must be 0–23", None))?;
         }
         self.store
             .set_nudge_preferences(self.user_id, prefs)
