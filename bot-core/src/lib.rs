@@ -6,6 +6,7 @@
 pub mod adapter;
 pub mod core;
 pub mod fault;
+pub mod health;
 pub mod message;
 pub mod orchestrator;
 pub mod outbox;

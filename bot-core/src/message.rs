@@ -80,6 +80,17 @@ pub struct Inbound {
     /// The payload of a pressed button, if this event is a button press.
     pub button: Option<String>,
     pub attachments: Vec<Attachment>,
+    /// Files the adapter did not take (too large, a kind we cannot read), with why, so the
+    /// person is told rather than ignored.
+    pub refused_files: Vec<RefusedFile>,
+}
+
+/// A file the person sent that was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedFile {
+    pub file_name: String,
+    /// Why, in words for the person ("it is 50 MB; I take files up to 10 MB").
+    pub reason: String,
 }
 
 impl Inbound {
@@ -93,6 +104,7 @@ impl Inbound {
             text: text.into(),
             button: None,
             attachments: Vec::new(),
+            refused_files: Vec::new(),
         }
     }
 }

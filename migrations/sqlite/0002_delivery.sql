@@ -5,3 +5,26 @@ ALTER TABLE chats ADD COLUMN unreachable_since TEXT;
 -- The rows a sender may still have to deliver, in delivery order: claiming stays a short
 -- index walk however many delivered rows the outbox keeps.
 CREATE INDEX outbox_undelivered ON outbox(platform, id) WHERE state IN ('pending', 'sending');
+
+-- The platform's id of an inbound message (or button press), so a redelivered update is
+-- recognised and not handled twice.
+ALTER TABLE messages ADD COLUMN platform_message_id TEXT;
+CREATE UNIQUE INDEX messages_platform_id ON messages(chat_id, platform_message_id)
+    WHERE platform_message_id IS NOT NULL;
+
+-- Where each polling adapter resumes (Telegram's getUpdates offset), saved per update.
+CREATE TABLE poll_offsets (
+    platform     TEXT NOT NULL,
+    account      TEXT NOT NULL,
+    next_offset  INTEGER NOT NULL,
+    updated_at   TEXT NOT NULL,
+    PRIMARY KEY (platform, account)
+);
+
+-- Button payloads too long for a platform's callback data (Telegram: 64 bytes): the
+-- button carries this row's key instead.
+CREATE TABLE button_payloads (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    payload     TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL
+);

@@ -4,6 +4,7 @@
 mod actions;
 pub mod dialogue;
 mod pending;
+mod privacy;
 mod reminders;
 mod replies;
 mod settings;
@@ -88,7 +89,11 @@ impl Core {
     /// (no text, button or attachment) is ignored.
     pub async fn handle(&self, inbound: &Inbound) -> Result<Vec<i64>, CoreError> {
         let text = inbound.text.trim();
-        if text.is_empty() && inbound.button.is_none() && inbound.attachments.is_empty() {
+        if text.is_empty()
+            && inbound.button.is_none()
+            && inbound.attachments.is_empty()
+            && inbound.refused_files.is_empty()
+        {
             return Ok(Vec::new());
         }
         let user = self
@@ -100,6 +105,14 @@ impl Core {
             )
             .await?;
         let chat = self.store.upsert_chat(&inbound.chat).await?;
+        if let Some(platform_id) = &inbound.message_id
+            && self.store.inbound_seen(chat.id, platform_id).await?
+        {
+            // A redelivery (a restart before the platform knew we had it): already handled,
+            // its replies are in the outbox.
+            tracing::debug!(%platform_id, "inbound message seen before; skipped");
+            return Ok(Vec::new());
+        }
         let stored = self.store.dialogue_state(user.id, chat.id).await?;
         let (tz, tz_known) = actions::Turn::zone(&user, self.config.default_timezone);
         let mut turn = actions::Turn {
@@ -114,6 +127,10 @@ impl Core {
         let length = text.chars().count();
         let answer = if length > self.config.max_message_chars {
             replies::too_long(length, self.config.max_message_chars)
+        } else if !inbound.refused_files.is_empty() {
+            replies::refused_files(&inbound.refused_files)
+        } else if text.is_empty() && inbound.button.is_none() {
+            replies::attachments_received(&inbound.attachments)
         } else {
             self.respond(&mut turn, inbound).await?
         };
@@ -125,19 +142,40 @@ impl Core {
         };
         let message_id = self
             .store
-            .log_inbound(user.id, chat.id, &logged, Some(answer.intent.as_str()))
-            .await?;
-        let ids = self
-            .store
-            .record_replies(
+            .log_inbound_from(
                 user.id,
-                &inbound.chat,
                 chat.id,
-                &format!("reply:{message_id}"),
-                &answer.messages,
-                turn.state.to_stored().as_deref(),
+                &logged,
+                Some(answer.intent.as_str()),
+                inbound.message_id.as_deref(),
             )
             .await?;
-        Ok(ids)
+        let reply_key = format!("reply:{message_id}");
+        let state = turn.state.to_stored();
+        if inbound.chat.is_direct || !privacy::is_private(answer.intent) {
+            return Ok(self
+                .store
+                .record_replies(
+                    user.id,
+                    &inbound.chat,
+                    chat.id,
+                    &reply_key,
+                    &answer.messages,
+                    state.as_deref(),
+                )
+                .await?);
+        }
+        // Asked in a group about something private: the answer goes to the person's direct
+        // chat, the group gets a pointer (or how to open a direct chat).
+        Ok(privacy::answer_privately(
+            &self.store,
+            user.id,
+            inbound,
+            chat.id,
+            &reply_key,
+            &answer.messages,
+            state.as_deref(),
+        )
+        .await?)
     }
 }

@@ -15,6 +15,36 @@ pub(crate) const UNKNOWN_TIMEZONE: &str = "I don't know that place's timezone. T
 pub(crate) const STALE_BUTTON: &str =
     "That button is no longer active — the question it answered was already settled.";
 
+/// Files the adapter refused, each with its reason.
+pub(crate) fn refused_files(files: &[crate::message::RefusedFile]) -> Answer {
+    let lines: Vec<String> = files
+        .iter()
+        .map(|f| format!("I can't take \"{}\": {}.", f.file_name, f.reason))
+        .collect();
+    Answer {
+        intent: Intent::AnalyzeResume,
+        messages: vec![Outbound::text(lines.join("\n"))],
+        redact_inbound: false,
+    }
+}
+
+/// Documents received without words: acknowledged honestly (reading them comes later).
+pub(crate) fn attachments_received(files: &[crate::message::Attachment]) -> Answer {
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| format!("\"{}\" ({} KB)", f.file_name, f.bytes.len().div_ceil(1024)))
+        .collect();
+    Answer {
+        intent: Intent::AnalyzeResume,
+        messages: vec![Outbound::text(format!(
+            "📄 Got {}. Reading résumés and postings isn't available in this version yet, so I \
+             haven't kept it.",
+            names.join(", ")
+        ))],
+        redact_inbound: false,
+    }
+}
+
 pub(crate) fn too_long(length: usize, limit: usize) -> Answer {
     Answer {
         intent: Intent::Unknown,

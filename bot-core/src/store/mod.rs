@@ -10,6 +10,7 @@ mod applications;
 mod conversation;
 mod operators;
 mod outbox;
+mod platform_state;
 mod reminders;
 mod schedule;
 mod users;
