@@ -26,6 +26,58 @@ pub struct Config {
     pub console: ConsoleConfig,
     pub mcp: McpConfig,
     pub scheduler: SchedulerConfig,
+    pub telegram: TelegramConfig,
+    pub health: HealthConfig,
+}
+
+/// The Telegram bot (`jtp run` starts it when a token is set).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelegramConfig {
+    /// The bot token from @BotFather. Keep it out of the file: TELEGRAM_BOT_TOKEN.
+    pub token: Option<String>,
+    /// Another Bot API server (a self-hosted telegram-bot-api, or a test server).
+    pub api_url: Option<String>,
+    /// Largest document accepted, in megabytes.
+    pub max_document_mb: u64,
+    /// Seconds one long poll waits.
+    pub poll_timeout_secs: u32,
+    /// Webhook mode: the public HTTPS address Telegram calls. Unset: long polling.
+    pub webhook_url: Option<String>,
+    /// Webhook mode: where the webhook server listens.
+    pub webhook_listen: Option<std::net::SocketAddr>,
+    /// Webhook mode: the secret Telegram sends back (TELEGRAM_WEBHOOK_SECRET).
+    pub webhook_secret: Option<String>,
+}
+
+impl Default for TelegramConfig {
+    fn default() -> Self {
+        Self {
+            token: None,
+            api_url: None,
+            max_document_mb: 10,
+            poll_timeout_secs: 10,
+            webhook_url: None,
+            webhook_listen: None,
+            webhook_secret: None,
+        }
+    }
+}
+
+/// `jtp run`'s health endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HealthConfig {
+    /// Where `GET /health` is served; unset: no endpoint.
+    pub listen: Option<std::net::SocketAddr>,
+}
+
+impl Default for HealthConfig {
+    fn default() -> Self {
+        Self {
+            listen: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 8765))),
+        }
+    }
 }
 
 /// How scheduled nudges and the outbox are worked off (`jtp run`, `jtp chat`).
@@ -80,6 +132,8 @@ impl Default for Config {
             console: ConsoleConfig::default(),
             mcp: McpConfig::default(),
             scheduler: SchedulerConfig::default(),
+            telegram: TelegramConfig::default(),
+            health: HealthConfig::default(),
         }
     }
 }
@@ -94,6 +148,8 @@ const ENV_KEYS: &[&str] = &[
     "console",
     "mcp",
     "scheduler",
+    "telegram",
+    "health",
 ];
 
 /// The default config file, read when present.
@@ -129,6 +185,18 @@ impl Config {
                     .split("__"),
             )
             .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(
+                Env::raw()
+                    .only(&["TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"])
+                    // The names Telegram deployments conventionally use, as nested keys.
+                    .map(|key| {
+                        if key.as_str().eq_ignore_ascii_case("telegram_bot_token") {
+                            "telegram.token".into()
+                        } else {
+                            "telegram.webhook_secret".into()
+                        }
+                    }),
+            )
             .extract()
             .context("invalid configuration")?;
         if let Some(zone) = &config.timezone {

@@ -2,6 +2,7 @@
 //! the bot does lives in bot-core and the adapters.
 
 mod config;
+mod health_server;
 mod mcp_cmd;
 mod recording_adapter;
 mod reminders_cmd;
@@ -152,14 +153,45 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     })
 }
 
+/// The core's settings from the configuration.
+fn core_config(config: &Config) -> CoreConfig {
+    CoreConfig {
+        default_timezone: config.timezone.as_deref().and_then(|z| z.parse().ok()),
+        max_message_chars: config.max_message_chars,
+    }
+}
+
+/// The Telegram adapter's settings, when a token is configured.
+fn telegram_config(config: &Config) -> anyhow::Result<Option<jtp_telegram::TelegramConfig>> {
+    let tg = &config.telegram;
+    let Some(token) = tg.token.clone().filter(|t| !t.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let webhook = match (&tg.webhook_url, tg.webhook_listen, &tg.webhook_secret) {
+        (None, _, _) => None,
+        (Some(url), Some(listen), Some(secret)) if !secret.is_empty() => {
+            Some(jtp_telegram::WebhookConfig {
+                listen,
+                public_url: url.clone(),
+                secret: secret.clone(),
+            })
+        }
+        (Some(_), _, _) => anyhow::bail!(
+            "webhook mode needs [telegram] webhook_listen and a webhook secret \
+             (TELEGRAM_WEBHOOK_SECRET) besides webhook_url"
+        ),
+    };
+    Ok(Some(jtp_telegram::TelegramConfig {
+        token,
+        api_url: tg.api_url.clone(),
+        webhook,
+        max_document_bytes: tg.max_document_mb.saturating_mul(1024 * 1024),
+        poll_timeout_secs: tg.poll_timeout_secs,
+    }))
+}
+
 async fn chat(store: &Store, config: &Config, user: Option<String>) -> anyhow::Result<()> {
-    let core = Core::new(
-        store.clone(),
-        CoreConfig {
-            default_timezone: config.timezone.as_deref().and_then(|z| z.parse().ok()),
-            max_message_chars: config.max_message_chars,
-        },
-    );
+    let core = Core::new(store.clone(), core_config(config));
     let user = console_user(config, user);
     let interactive = std::io::stdin().is_terminal();
     let options = jtp_console::ConsoleOptions {

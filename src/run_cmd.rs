@@ -1,36 +1,72 @@
-//! `jtp run`: the long-running service. It starts the outbox sender of every adapter whose
-//! configuration is present and the scheduler that fires reminders into the outbox, and
-//! runs until Ctrl-C or SIGTERM.
+//! `jtp run`: the long-running service. It starts every adapter whose configuration is
+//! present (Telegram when its token is set), the outbox sender of each, the scheduler that
+//! fires reminders into the outbox, and the health endpoint; it runs until Ctrl-C or
+//! SIGTERM.
 
 use crate::config::Config;
 use crate::recording_adapter::RecordingAdapter;
+use anyhow::Context;
+use bot_core::health::AdapterHealth;
 use bot_core::scheduler::Scheduler;
-use bot_core::{Adapter, OutboxSender, Store};
+use bot_core::{Adapter, Core, OutboxSender, Store};
+use futures::future::BoxFuture;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Run the service until asked to stop.
 pub async fn run(store: &Store, config: &Config) -> anyhow::Result<()> {
     let owner = format!("run-{}-{}", hostname(), std::process::id());
     let lease = config.scheduler.lease();
+    let scheduler = Scheduler::new(store.clone(), owner.clone()).with_lease(lease);
+    let core =
+        Core::new(store.clone(), crate::core_config(config)).with_scheduler_wake(scheduler.waker());
+
     let mut adapters: Vec<Arc<dyn Adapter>> = Vec::new();
+    let mut receivers: Vec<BoxFuture<'static, anyhow::Result<()>>> = Vec::new();
+    let mut health: BTreeMap<&'static str, Arc<AdapterHealth>> = BTreeMap::new();
     if let Some(recording) = RecordingAdapter::from_env()? {
         tracing::warn!("test delivery log switched on; console nudges go to it");
         adapters.push(Arc::new(recording));
     }
+    if let Some(telegram) = crate::telegram_config(config)? {
+        let liveness = Arc::new(AdapterHealth::default());
+        let bot = jtp_telegram::Telegram::connect(
+            core.clone(),
+            telegram,
+            liveness.clone(),
+            owner.clone(),
+            lease,
+        )
+        .await
+        .context("starting the Telegram bot")?;
+        adapters.push(bot.adapter());
+        receivers.push(Box::pin(async move { Ok(bot.receive().await?) }));
+        health.insert("telegram", liveness);
+        eprintln!("jtp run: Telegram bot connected");
+    }
     if adapters.is_empty() {
         eprintln!(
-            "jtp run: no chat platform is configured, so reminders are fired into the outbox \
-             and wait there for an adapter (use `jtp chat` to talk in this terminal)."
+            "jtp run: no chat platform is configured (set TELEGRAM_BOT_TOKEN), so reminders \
+             are fired into the outbox and wait there; `jtp chat` talks in this terminal."
         );
+    }
+    if receivers.is_empty() {
+        // Nothing to receive (`select_all` needs at least one future).
+        receivers.push(Box::pin(std::future::pending()));
     }
     let senders: Vec<OutboxSender> = adapters
         .into_iter()
         .map(|adapter| OutboxSender::new(store.clone(), adapter, owner.clone()).with_lease(lease))
         .collect();
-    let scheduler = Scheduler::new(store.clone(), owner.clone()).with_lease(lease);
+    let health_server: BoxFuture<'static, anyhow::Result<()>> = match config.health.listen {
+        Some(addr) => Box::pin(crate::health_server::serve(addr, health)),
+        None => Box::pin(std::future::pending()),
+    };
     eprintln!("jtp run: started as {owner}");
     tokio::select! {
         () = scheduler.run_with_senders(&senders) => Ok(()),
+        failed = futures::future::select_all(receivers) => failed.0.context("receiving messages"),
+        served = health_server => served.context("the health endpoint"),
         signal = shutdown_signal() => {
             signal?;
             eprintln!("jtp run: stopping");
