@@ -94,6 +94,23 @@ impl OutboxSender {
         }
     }
 
+    /// How long this sender may sleep before a row of its own comes due (a retry after
+    /// a 429, say), at most `ceiling`.
+    pub async fn idle_for(&self, ceiling: Duration) -> Duration {
+        match self
+            .store
+            .next_outbox_attempt(self.adapter.platform(), self.chat_id.as_deref())
+            .await
+        {
+            Ok(Some(next)) => (next - crate::store::now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .clamp(Duration::from_millis(50), ceiling),
+            Ok(None) => ceiling,
+            Err(_) => Duration::from_secs(5).min(ceiling),
+        }
+    }
+
     /// Send claimed rows one after another while recording outcomes beside them: whatever
     /// finished while the previous record was being written goes into the next one (group
     /// commit). A slow platform thus gets each delivery recorded as soon as it is known,

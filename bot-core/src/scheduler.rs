@@ -169,7 +169,8 @@ impl Scheduler {
                 if let Err(err) = sender.drain_due().await {
                     tracing::warn!(error = %err, "could not deliver; retrying");
                 }
-                let _ = tokio::time::timeout(SENDER_CEILING, wake.notified()).await;
+                let idle = sender.idle_for(SENDER_CEILING).await;
+                let _ = tokio::time::timeout(idle, wake.notified()).await;
             }
         });
         tokio::join!(

@@ -5,6 +5,8 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`). If it cannot be reached the test fails
 //! with instructions; it never skips silently.
 
+pub mod telegram;
+
 use sqlx::{Connection, PgConnection, SqlSafeStr};
 use std::sync::atomic::{AtomicU32, Ordering};
 

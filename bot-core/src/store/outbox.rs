@@ -220,6 +220,26 @@ impl Store {
         Ok(())
     }
 
+    /// When the next row of `platform` (of one chat, when given) becomes due: a retry's
+    /// time, or when a dead sender's lease runs out. `None` when nothing waits.
+    pub async fn next_outbox_attempt(
+        &self,
+        platform: Platform,
+        chat_id: Option<&str>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_scalar(
+                "SELECT MIN(CASE WHEN state = 'pending' THEN next_attempt_at ELSE lease_until END) \
+                 FROM outbox WHERE platform = $1 AND state IN ('pending', 'sending') \
+                 AND ($2 IS NULL OR chat_id = $2)",
+            )
+            .bind(platform.as_str())
+            .bind(chat_id)
+            .fetch_one(pool)
+            .await?)
+        })
+    }
+
     /// Rows per state, over the whole outbox.
     pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
         let rows: Vec<(String, i64)> = on_pool!(self, pool => {

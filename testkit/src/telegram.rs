@@ -1,0 +1,676 @@
+//! A fake Telegram Bot API server for end-to-end tests of the Telegram adapter.
+//!
+//! No maintained emulator fits: `telegram-test-api` lacks getFile and file downloads,
+//! setMyCommands, sendChatAction, getUpdates offsets and timeouts, Telegram-shaped errors and
+//! the 4096-character limit (see shared/TESTING.md). This server reproduces the behaviour of
+//! the real Bot API that the adapter relies on, over real HTTP:
+//!
+//! - `POST /bot<token>/<method>` with a JSON body (teloxide's encoding); every answer is
+//!   `{"ok":true,"result":…}` or Telegram's error shape
+//!   `{"ok":false,"error_code":…,"description":…,"parameters":{"retry_after":…}}`; a wrong
+//!   token is 401 "Unauthorized".
+//! - `getUpdates`: an `offset` confirms, and forgets, every update below it; without new
+//!   updates the call waits up to `timeout` seconds; `limit` is honoured.
+//! - `sendMessage` with `parse_mode=HTML`: only Telegram's tags are accepted, balanced, and
+//!   `<`, `>`, `&` must be escaped ("can't parse entities" otherwise); more than 4096
+//!   characters after parsing is "message is too long"; callback data over 64 bytes is
+//!   "BUTTON_DATA_INVALID". The result is the sent Message, with the entities' text.
+//! - `getMe`, `setMyCommands`, `sendChatAction`, `answerCallbackQuery`, `getFile` and
+//!   `GET /file/bot<token>/<path>` downloads, `setWebhook`, `deleteWebhook`.
+//!
+//! The test drives the person's side through [`FakeTelegram`]'s methods (a message, a
+//! button press, a document, an edit) and can make the next call of a method fail as
+//! Telegram would (429 with `retry_after`, 403 blocked).
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// The bot's own user id and name on the fake server.
+pub const BOT_ID: i64 = 7_000_000_001;
+pub const BOT_USERNAME: &str = "jtp_test_bot";
+
+/// Someone talking to the bot, and where.
+#[derive(Debug, Clone)]
+pub struct FakeChat {
+    pub user_id: i64,
+    pub first_name: String,
+    /// The chat id: the user's id for a private chat, negative for a group.
+    pub chat_id: i64,
+    pub group_title: Option<String>,
+}
+
+impl FakeChat {
+    /// A person's private chat with the bot.
+    pub fn private(user_id: i64, first_name: &str) -> Self {
+        Self {
+            user_id,
+            first_name: first_name.to_owned(),
+            chat_id: user_id,
+            group_title: None,
+        }
+    }
+
+    /// The same person writing in a group.
+    pub fn in_group(&self, chat_id: i64, title: &str) -> Self {
+        Self {
+            chat_id,
+            group_title: Some(title.to_owned()),
+            ..self.clone()
+        }
+    }
+
+    fn chat_json(&self) -> Value {
+        match &self.group_title {
+            None => json!({"id": self.chat_id, "type": "private", "first_name": self.first_name}),
+            Some(title) => json!({"id": self.chat_id, "type": "supergroup", "title": title}),
+        }
+    }
+
+    fn user_json(&self) -> Value {
+        json!({"id": self.user_id, "is_bot": false, "first_name": self.first_name})
+    }
+}
+
+/// A message the bot sent, as the server recorded it.
+#[derive(Debug, Clone)]
+pub struct SentMessage {
+    pub message_id: i64,
+    pub chat_id: i64,
+    /// The text as the bot sent it (HTML).
+    pub html: String,
+    /// `(label, callback_data)` of the inline keyboard, row by row.
+    pub buttons: Vec<(String, String)>,
+}
+
+#[derive(Default)]
+struct ServerState {
+    token: String,
+    next_update_id: i64,
+    next_message_id: i64,
+    /// Updates not yet confirmed by an offset.
+    pending: VecDeque<Value>,
+    /// How many times each update id was handed out by getUpdates.
+    handed_out: HashMap<i64, usize>,
+    /// Messages the bot sent, by id (a button press refers to one).
+    bot_messages: HashMap<i64, Value>,
+    sent: Vec<SentMessage>,
+    files: HashMap<String, (String, Vec<u8>)>,
+    failures: VecDeque<(String, u16, Value)>,
+    commands: Vec<(String, String)>,
+    answered_callbacks: Vec<String>,
+    chat_actions: Vec<(i64, String)>,
+    get_updates_calls: usize,
+}
+
+/// A running fake server and the test's handle on it.
+#[derive(Clone)]
+pub struct FakeTelegram {
+    /// Base URL to give the bot (`api_url`).
+    pub url: String,
+    pub token: String,
+    state: Arc<Mutex<ServerState>>,
+    arrived: Arc<Notify>,
+}
+
+impl FakeTelegram {
+    /// Start on a free port of 127.0.0.1, serving until the runtime ends.
+    pub async fn start(token: &str) -> Self {
+        let state = Arc::new(Mutex::new(ServerState {
+            token: token.to_owned(),
+            next_update_id: 100,
+            next_message_id: 1,
+            ..ServerState::default()
+        }));
+        let arrived = Arc::new(Notify::new());
+        let server = Server {
+            state: state.clone(),
+            arrived: arrived.clone(),
+        };
+        let app = Router::new()
+            .route("/{bot}/{method}", post(method).get(method))
+            .route("/file/{bot}/{*path}", get(download))
+            .with_state(server);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the fake Telegram server");
+        let url = format!("http://{}/", listener.local_addr().expect("local address"));
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .await
+                .expect("the fake Telegram server runs");
+        });
+        Self {
+            url,
+            token: token.to_owned(),
+            state,
+            arrived,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ServerState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn push_update(&self, kind: &str, body: Value) -> i64 {
+        let id = {
+            let mut s = self.lock();
+            let id = s.next_update_id;
+            s.next_update_id += 1;
+            let mut update = json!({"update_id": id});
+            update[kind] = body;
+            s.pending.push_back(update);
+            id
+        };
+        self.arrived.notify_waiters();
+        id
+    }
+
+    fn next_message_id(&self) -> i64 {
+        let mut s = self.lock();
+        let id = s.next_message_id;
+        s.next_message_id += 1;
+        id
+    }
+
+    fn user_message(&self, from: &FakeChat, text: &str) -> Value {
+        let mut message = json!({
+            "message_id": self.next_message_id(),
+            "date": now(),
+            "chat": from.chat_json(),
+            "from": from.user_json(),
+            "text": text,
+        });
+        if text.starts_with('/') {
+            let length = text.split_whitespace().next().map_or(0, utf16_len);
+            message["entities"] = json!([{"type": "bot_command", "offset": 0, "length": length}]);
+        }
+        message
+    }
+
+    /// The person sends a text message; returns the update id.
+    pub fn user_says(&self, from: &FakeChat, text: &str) -> i64 {
+        let message = self.user_message(from, text);
+        self.push_update("message", message)
+    }
+
+    /// The person replies to one of the bot's messages.
+    pub fn user_replies(&self, from: &FakeChat, to_bot_message: i64, text: &str) -> i64 {
+        let mut message = self.user_message(from, text);
+        let original = self.lock().bot_messages.get(&to_bot_message).cloned();
+        message["reply_to_message"] = original.expect("replying to a message the bot sent");
+        self.push_update("message", message)
+    }
+
+    /// The person edits an earlier message of theirs.
+    pub fn user_edits(&self, from: &FakeChat, text: &str) -> i64 {
+        let mut message = self.user_message(from, text);
+        message["edit_date"] = json!(now());
+        self.push_update("edited_message", message)
+    }
+
+    /// The person presses a button of one of the bot's messages.
+    pub fn user_presses(&self, from: &FakeChat, bot_message: i64, callback_data: &str) -> String {
+        let message = self
+            .lock()
+            .bot_messages
+            .get(&bot_message)
+            .cloned()
+            .expect("pressing a button of a message the bot sent");
+        let id = format!("cbq-{}", self.next_message_id());
+        self.push_update(
+            "callback_query",
+            json!({
+                "id": id,
+                "from": from.user_json(),
+                "message": message,
+                "chat_instance": "ci-1",
+                "data": callback_data,
+            }),
+        );
+        id
+    }
+
+    /// The person sends a document (with `declared_size` as Telegram reports it).
+    pub fn user_sends_document(
+        &self,
+        from: &FakeChat,
+        file_name: &str,
+        mime_type: &str,
+        bytes: Vec<u8>,
+        declared_size: usize,
+    ) -> i64 {
+        let file_id = format!("file-{}", self.next_message_id());
+        self.lock().files.insert(
+            file_id.clone(),
+            (format!("documents/{file_name}"), bytes),
+        );
+        let mut message = self.user_message(from, "");
+        message
+            .as_object_mut()
+            .expect("a message is an object")
+            .remove("text");
+        message["document"] = json!({
+            "file_id": file_id,
+            "file_unique_id": format!("u-{file_id}"),
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": declared_size,
+        });
+        self.push_update("message", message)
+    }
+
+    /// Make the next call of `method` fail with Telegram's 429 and `retry_after`.
+    pub fn fail_next_with_429(&self, method: &str, retry_after: u64) {
+        self.lock().failures.push_back((
+            method.to_owned(),
+            429,
+            json!({"ok": false, "error_code": 429,
+                   "description": format!("Too Many Requests: retry after {retry_after}"),
+                   "parameters": {"retry_after": retry_after}}),
+        ));
+    }
+
+    /// Make the next call of `method` fail as for a person who blocked the bot.
+    pub fn fail_next_with_blocked(&self, method: &str) {
+        self.lock().failures.push_back((
+            method.to_owned(),
+            403,
+            json!({"ok": false, "error_code": 403,
+                   "description": "Forbidden: bot was blocked by the user"}),
+        ));
+    }
+
+    /// Make the next `times` calls of `method` fail with `code` and `description` (a
+    /// Telegram outage looks like this: 502 "Bad Gateway").
+    pub fn fail_next_with(&self, method: &str, times: usize, code: u16, description: &str) {
+        let mut s = self.lock();
+        for _ in 0..times {
+            s.failures.push_back((
+                method.to_owned(),
+                code,
+                json!({"ok": false, "error_code": code, "description": description}),
+            ));
+        }
+    }
+
+    /// Forget injected failures not yet used (the outage is over).
+    pub fn clear_failures(&self) {
+        self.lock().failures.clear();
+    }
+
+    /// Everything the bot sent so far.
+    pub fn sent(&self) -> Vec<SentMessage> {
+        self.lock().sent.clone()
+    }
+
+    /// What the bot sent to one chat.
+    pub fn sent_to(&self, chat_id: i64) -> Vec<SentMessage> {
+        self.sent()
+            .into_iter()
+            .filter(|m| m.chat_id == chat_id)
+            .collect()
+    }
+
+    /// The command menu the bot registered.
+    pub fn commands(&self) -> Vec<(String, String)> {
+        self.lock().commands.clone()
+    }
+
+    /// Callback query ids the bot answered.
+    pub fn answered_callbacks(&self) -> Vec<String> {
+        self.lock().answered_callbacks.clone()
+    }
+
+    /// How many times getUpdates handed out this update.
+    pub fn times_handed_out(&self, update_id: i64) -> usize {
+        self.lock()
+            .handed_out
+            .get(&update_id)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Updates not yet confirmed by the bot.
+    pub fn unconfirmed(&self) -> usize {
+        self.lock().pending.len()
+    }
+
+    /// How many getUpdates calls were made.
+    pub fn get_updates_calls(&self) -> usize {
+        self.lock().get_updates_calls
+    }
+
+    /// Wait until `check` holds on what was sent, or panic after `limit`.
+    pub async fn wait_for(
+        &self,
+        what: &str,
+        limit: Duration,
+        check: impl Fn(&[SentMessage]) -> bool,
+    ) -> Vec<SentMessage> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let sent = self.sent();
+            if check(&sent) {
+                return sent;
+            }
+            if tokio::time::Instant::now() > deadline {
+                let texts: Vec<_> = sent.iter().map(|m| (m.chat_id, m.html.clone())).collect();
+                panic!("timed out waiting for {what}; sent so far: {texts:#?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Server {
+    state: Arc<Mutex<ServerState>>,
+    arrived: Arc<Notify>,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn utf16_len(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+fn ok(result: Value) -> Response {
+    (StatusCode::OK, axum::Json(json!({"ok": true, "result": result}))).into_response()
+}
+
+fn error(code: u16, description: &str) -> Response {
+    (
+        StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),
+        axum::Json(json!({"ok": false, "error_code": code, "description": description})),
+    )
+        .into_response()
+}
+
+async fn method(
+    State(server): State<Server>,
+    Path((bot, method)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let params: Value = if body.is_empty() {
+        json!({})
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v) => v,
+            Err(_) => return error(400, "Bad Request: invalid JSON"),
+        }
+    };
+    {
+        let mut s = server.state.lock().unwrap_or_else(|e| e.into_inner());
+        if bot != format!("bot{}", s.token) {
+            return error(401, "Unauthorized");
+        }
+        if let Some(i) = s
+            .failures
+            .iter()
+            .position(|(m, _, _)| m.eq_ignore_ascii_case(&method))
+        {
+            let (_, code, body) = s.failures.remove(i).expect("position is in range");
+            return (
+                StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),
+                axum::Json(body),
+            )
+                .into_response();
+        }
+    }
+    // Method names are case-insensitive in the Bot API (teloxide sends "GetMe").
+    match method.to_ascii_lowercase().as_str() {
+        "getme" => ok(json!({
+            "id": BOT_ID, "is_bot": true, "first_name": "JobTrackerPro",
+            "username": BOT_USERNAME, "can_join_groups": true,
+            "can_read_all_group_messages": false, "supports_inline_queries": false,
+            "can_connect_to_business": false, "has_main_web_app": false,
+        })),
+        "getupdates" => get_updates(&server, &params).await,
+        "sendmessage" => send_message(&server, &params),
+        "setmycommands" => {
+            let commands = params["commands"]
+                .as_array()
+                .map(|list| {
+                    list.iter()
+                        .map(|c| {
+                            (
+                                c["command"].as_str().unwrap_or_default().to_owned(),
+                                c["description"].as_str().unwrap_or_default().to_owned(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            server.state.lock().unwrap_or_else(|e| e.into_inner()).commands = commands;
+            ok(json!(true))
+        }
+        "answercallbackquery" => {
+            let id = params["callback_query_id"].as_str().unwrap_or_default();
+            server
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .answered_callbacks
+                .push(id.to_owned());
+            ok(json!(true))
+        }
+        "sendchataction" => {
+            let chat = params["chat_id"].as_i64().unwrap_or_default();
+            let action = params["action"].as_str().unwrap_or_default().to_owned();
+            server
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .chat_actions
+                .push((chat, action));
+            ok(json!(true))
+        }
+        "getfile" => {
+            let id = params["file_id"].as_str().unwrap_or_default();
+            let s = server.state.lock().unwrap_or_else(|e| e.into_inner());
+            match s.files.get(id) {
+                Some((path, bytes)) => ok(json!({
+                    "file_id": id, "file_unique_id": format!("u-{id}"),
+                    "file_size": bytes.len(), "file_path": path,
+                })),
+                None => error(400, "Bad Request: invalid file_id"),
+            }
+        }
+        "setwebhook" | "deletewebhook" => ok(json!(true)),
+        _ => error(404, "Not Found"),
+    }
+}
+
+async fn get_updates(server: &Server, params: &Value) -> Response {
+    let offset = params["offset"].as_i64().unwrap_or(0);
+    let limit = params["limit"].as_u64().unwrap_or(100).clamp(1, 100) as usize;
+    let timeout = params["timeout"].as_u64().unwrap_or(0).min(50);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
+    loop {
+        let arrived = server.arrived.notified();
+        {
+            let mut s = server.state.lock().unwrap_or_else(|e| e.into_inner());
+            s.get_updates_calls += 1;
+            if offset > 0 {
+                s.pending
+                    .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+            }
+            let batch: Vec<Value> = s.pending.iter().take(limit).cloned().collect();
+            if !batch.is_empty() || tokio::time::Instant::now() >= deadline {
+                for update in &batch {
+                    let id = update["update_id"].as_i64().unwrap_or(0);
+                    *s.handed_out.entry(id).or_insert(0) += 1;
+                }
+                return ok(Value::Array(batch));
+            }
+            s.get_updates_calls -= 1; // one call, however long it waits
+        }
+        let _ = tokio::time::timeout_at(deadline, arrived).await;
+    }
+}
+
+fn send_message(server: &Server, params: &Value) -> Response {
+    let Some(chat_id) = params["chat_id"].as_i64() else {
+        return error(400, "Bad Request: chat_id is empty");
+    };
+    let html = params["text"].as_str().unwrap_or_default().to_owned();
+    let text = if params["parse_mode"] == "HTML" {
+        match parse_html(&html) {
+            Ok(text) => text,
+            Err(reason) => {
+                return error(400, &format!("Bad Request: can't parse entities: {reason}"));
+            }
+        }
+    } else {
+        html.clone()
+    };
+    if text.trim().is_empty() {
+        return error(400, "Bad Request: message text is empty");
+    }
+    if utf16_len(&text) > 4096 {
+        return error(400, "Bad Request: message is too long");
+    }
+    let mut buttons = Vec::new();
+    if let Some(rows) = params["reply_markup"]["inline_keyboard"].as_array() {
+        for button in rows.iter().flat_map(|r| r.as_array().cloned().unwrap_or_default()) {
+            let data = button["callback_data"].as_str().unwrap_or_default();
+            if data.is_empty() || data.len() > 64 {
+                return error(400, "Bad Request: BUTTON_DATA_INVALID");
+            }
+            buttons.push((
+                button["text"].as_str().unwrap_or_default().to_owned(),
+                data.to_owned(),
+            ));
+        }
+    }
+    let mut s = server.state.lock().unwrap_or_else(|e| e.into_inner());
+    let message_id = s.next_message_id;
+    s.next_message_id += 1;
+    let chat = if chat_id > 0 {
+        json!({"id": chat_id, "type": "private", "first_name": "Person"})
+    } else {
+        json!({"id": chat_id, "type": "supergroup", "title": "Group"})
+    };
+    let mut message = json!({
+        "message_id": message_id,
+        "date": now(),
+        "chat": chat,
+        "from": {"id": BOT_ID, "is_bot": true, "first_name": "JobTrackerPro", "username": BOT_USERNAME},
+        "text": text,
+    });
+    if !params["reply_markup"].is_null() {
+        message["reply_markup"] = params["reply_markup"].clone();
+    }
+    s.bot_messages.insert(message_id, message.clone());
+    s.sent.push(SentMessage {
+        message_id,
+        chat_id,
+        html,
+        buttons,
+    });
+    ok(message)
+}
+
+/// The text of a Telegram-HTML message, or why Telegram would refuse it.
+fn parse_html(html: &str) -> Result<String, String> {
+    const TAGS: &[&str] = &[
+        "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
+        "tg-spoiler", "blockquote", "span",
+    ];
+    let mut text = String::with_capacity(html.len());
+    let mut open: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '<' => {
+                let end = rest
+                    .find('>')
+                    .ok_or_else(|| "unclosed start tag".to_owned())?;
+                let inside = &rest[1..end];
+                let (closing, name) = match inside.strip_prefix('/') {
+                    Some(name) => (true, name.trim()),
+                    None => (false, inside.split_whitespace().next().unwrap_or_default()),
+                };
+                if !TAGS.contains(&name) {
+                    return Err(format!("unsupported start tag \"{name}\""));
+                }
+                if closing {
+                    if open.pop().as_deref() != Some(name) {
+                        return Err(format!("unmatched end tag \"{name}\""));
+                    }
+                } else {
+                    open.push(name.to_owned());
+                }
+                rest = &rest[end + 1..];
+            }
+            '&' => {
+                let end = rest
+                    .find(';')
+                    .ok_or_else(|| "unescaped &".to_owned())?;
+                let entity = &rest[1..end];
+                text.push(match entity {
+                    "lt" => '<',
+                    "gt" => '>',
+                    "amp" => '&',
+                    "quot" => '"',
+                    _ => return Err(format!("unsupported entity &{entity};")),
+                });
+                rest = &rest[end + 1..];
+            }
+            '>' => return Err("unescaped >".to_owned()),
+            c => {
+                text.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    if let Some(tag) = open.pop() {
+        return Err(format!("can't find end tag corresponding to start tag \"{tag}\""));
+    }
+    Ok(text)
+}
+
+async fn download(
+    State(server): State<Server>,
+    Path((bot, path)): Path<(String, String)>,
+) -> Response {
+    let s = server.state.lock().unwrap_or_else(|e| e.into_inner());
+    if bot != format!("bot{}", s.token) {
+        return error(401, "Unauthorized");
+    }
+    match s.files.values().find(|(p, _)| *p == path) {
+        Some((_, bytes)) => (StatusCode::OK, bytes.clone()).into_response(),
+        None => error(404, "Not Found"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_html;
+
+    #[test]
+    fn html_as_telegram_parses_it() {
+        assert_eq!(
+            parse_html("<b>Stripe</b> &lt;3 &amp; co").as_deref(),
+            Ok("Stripe <3 & co")
+        );
+        assert!(parse_html("<script>x</script>").is_err());
+        assert!(parse_html("a < b").is_err());
+        assert!(parse_html("<b>open").is_err());
+        assert!(parse_html("<b><i>x</b></i>").is_err());
+        assert!(parse_html("fish & chips").is_err());
+    }
+}

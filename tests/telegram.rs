@@ -1,0 +1,284 @@
+//! Black-box: `jtp run` as a Telegram bot, against the fake Bot API server of the testkit
+//! (real HTTP; teloxide's requests; the bot's own polling loop). A person tracks an
+//! application, presses buttons, gets a reminder nudge unprompted, sends documents; the
+//! server answers 429 and 403; groups get answers only when the bot is addressed, and
+//! private answers go to the private chat; a restart handles no update twice; health shows
+//! a stalled poll while sends still succeed; the webhook checks its secret.
+
+mod common;
+
+use bot_core::store::{NewReminder, Store};
+use jtp_testkit::telegram::{BOT_USERNAME, FakeChat, FakeTelegram, SentMessage};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+const TOKEN: &str = "123456:TEST-token";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// `jtp run` against the fake server; returns the process and its health URL.
+fn start_bot(dir: &Path, api_url: &str, extra: &[(&str, &str)]) -> (Child, String) {
+    let mut cmd = common::jtp(dir, None);
+    cmd.arg("run")
+        .env("TELEGRAM_BOT_TOKEN", TOKEN)
+        .env("JTP_TELEGRAM__API_URL", api_url)
+        .env("JTP_TELEGRAM__POLL_TIMEOUT_SECS", "1")
+        .env("JTP_HEALTH__LISTEN", "127.0.0.1:0")
+        .env("JTP_TIMEZONE", "Europe/Zurich")
+        .env("JTP_SCHEDULER__LEASE_SECONDS", "4")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (key, value) in extra {
+        cmd.env(key, value);
+    }
+    let mut child = cmd.spawn().expect("start jtp run");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut tx = Some(tx);
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("jtp run: health at ")
+                && let Some(tx) = tx.take()
+            {
+                let _ = tx.send(url.to_owned());
+            }
+            eprintln!("[jtp run] {line}");
+        }
+    });
+    let health = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("jtp run announces its health endpoint");
+    (child, health)
+}
+
+/// `GET` over a plain TCP connection: (status code, body).
+fn http_get(url: &str) -> (u16, String) {
+    let rest = url.strip_prefix("http://").expect("an http URL");
+    let (host, path) = rest.split_once('/').expect("a path");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect to health");
+    write!(stream, "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status code");
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+    (status, body)
+}
+
+/// `POST` a JSON body with headers: the status code.
+fn http_post(addr: &str, path: &str, headers: &[(&str, &str)], body: &str) -> u16 {
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the webhook");
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status code")
+}
+
+fn last_with(sent: &[SentMessage], chat: i64, needle: &str) -> Option<SentMessage> {
+    sent.iter()
+        .rev()
+        .find(|m| m.chat_id == chat && m.html.contains(needle))
+        .cloned()
+}
+
+async fn reply(fake: &FakeTelegram, chat: i64, needle: &str) -> SentMessage {
+    let sent = fake
+        .wait_for(&format!("{needle:?} in chat {chat}"), WAIT, |sent| {
+            last_with(sent, chat, needle).is_some()
+        })
+        .await;
+    last_with(&sent, chat, needle).expect("found above")
+}
+
+async fn sql_count(dir: &Path, sql: &str) -> i64 {
+    use sqlx::Connection;
+    let url = format!("sqlite:{}", dir.join("data/jtp.db").display());
+    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&mut db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_uses_the_bot_on_telegram_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeTelegram::start(TOKEN).await;
+    let (mut bot, health) = start_bot(dir.path(), &fake.url, &[]);
+
+    // The command menu comes from the core's own list.
+    fake.wait_for("the command menu", WAIT, |_| !fake.commands().is_empty()).await;
+    let menu: Vec<String> = fake.commands().into_iter().map(|(c, _)| c).collect();
+    assert!(menu.contains(&"track".to_owned()) && menu.contains(&"nudges".to_owned()), "{menu:?}");
+
+    // Tracking in plain words; the reply is escaped HTML.
+    let ann = FakeChat::private(111, "Ann");
+    fake.user_says(&ann, "I applied to Stripe for the backend role");
+    let tracked = reply(&fake, 111, "Tracked #1 <b>Stripe</b>").await;
+    fake.user_says(&ann, "/track Acme <Labs> & Co, designer");
+    reply(&fake, 111, "<b>Acme &lt;Labs&gt; &amp; Co</b>").await;
+
+    // A duplicate is confirmed with an inline keyboard; pressing a button answers the
+    // callback at once and acts.
+    fake.user_says(&ann, "I applied to Stripe for the backend role");
+    let asked = reply(&fake, 111, "You already track").await;
+    assert!(!asked.buttons.is_empty(), "buttons: {asked:?}");
+    let (label, data) = asked.buttons.last().cloned().unwrap();
+    let press = fake.user_presses(&ann, asked.message_id, &data);
+    fake.wait_for("the callback answered", WAIT, |_| {
+        fake.answered_callbacks().contains(&press)
+    })
+    .await;
+    fake.wait_for(&format!("an answer to {label:?}"), WAIT, |sent| {
+        sent.iter().filter(|m| m.chat_id == 111).count() >= 3
+    })
+    .await;
+
+    // A reminder comes due while nobody says anything: the nudge arrives unprompted, and its
+    // Done button works.
+    let store = Store::open(None, &dir.path().join("data")).await.unwrap();
+    let user = store.resolve_user("telegram", "111", None).await.unwrap().id;
+    store
+        .insert_reminder(
+            user,
+            &NewReminder {
+                kind: "custom".into(),
+                text: "call the Stripe recruiter".into(),
+                timezone: chrono_tz::Europe::Zurich,
+                local_time: chrono::Utc::now()
+                    .with_timezone(&chrono_tz::Europe::Zurich)
+                    .naive_local()
+                    - chrono::Duration::minutes(1),
+                application_id: None,
+                chat_id: None,
+                explicit_time: true,
+                rrule: None,
+            },
+        )
+        .await
+        .unwrap();
+    store.close().await;
+    let nudge = fake
+        .wait_for("the reminder nudge", Duration::from_secs(45), |sent| {
+            last_with(sent, 111, "call the Stripe recruiter").is_some()
+        })
+        .await;
+    let nudge = last_with(&nudge, 111, "call the Stripe recruiter").unwrap();
+    let done = nudge
+        .buttons
+        .iter()
+        .find(|(label, _)| label.contains("Done"))
+        .cloned()
+        .expect("a Done button");
+    fake.user_presses(&ann, nudge.message_id, &done.1);
+    reply(&fake, 111, "✅ Done: call the Stripe recruiter").await;
+
+    // Documents: a small PDF is taken, a 50 MB one refused with the reason.
+    let pdf = b"%PDF-1.4 a very small resume".to_vec();
+    let size = pdf.len();
+    fake.user_sends_document(&ann, "cv.pdf", "application/pdf", pdf, size);
+    reply(&fake, 111, "Got \"cv.pdf\"").await;
+    fake.user_sends_document(&ann, "big.pdf", "application/pdf", vec![b'x'; 16], 50 * 1024 * 1024);
+    reply(&fake, 111, "I can't take \"big.pdf\": it is 50.0 MB; I take files up to 10.0 MB").await;
+
+    // An edit is not acted on again.
+    fake.user_edits(&ann, "I applied to Datadog for the SRE role");
+
+    // 429: the reply still arrives, once, after Telegram's retry_after.
+    fake.fail_next_with_429("sendMessage", 1);
+    fake.user_says(&ann, "/apps");
+    let listed = reply(&fake, 111, "Stripe").await;
+    assert!(!listed.html.contains("Datadog"), "the edit was not acted on: {}", listed.html);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let lists = fake
+        .sent_to(111)
+        .iter()
+        .filter(|m| m.message_id > tracked.message_id && m.html.contains("Applied"))
+        .count();
+    assert_eq!(lists, 1, "delivered once after the 429");
+
+    // Groups: not addressed → silence; addressed without a private chat → how to open one;
+    // addressed by someone with a private chat → the answer there, a pointer in the group.
+    let carl = FakeChat::private(333, "Carl").in_group(-500, "Career Club");
+    let ann_in_group = ann.in_group(-500, "Career Club");
+    fake.user_says(&carl, "anyone hiring in Zurich?");
+    fake.user_says(&carl, &format!("@{BOT_USERNAME} show my applications"));
+    reply(&fake, -500, "Open a private chat with me").await;
+    fake.user_says(&ann_in_group, &format!("@{BOT_USERNAME} show my applications"));
+    reply(&fake, -500, "answered you in a private chat").await;
+    let group = fake.sent_to(-500);
+    assert_eq!(group.len(), 2, "only the two addressed messages got answers: {group:?}");
+    assert!(group.iter().all(|m| !m.html.contains("Stripe")), "nothing private in the group");
+
+    // 403: the person blocked the bot; the chat is marked unreachable for nudges.
+    let bob = FakeChat::private(222, "Bob");
+    fake.fail_next_with_blocked("sendMessage");
+    fake.user_says(&bob, "hello");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while sql_count(
+        dir.path(),
+        "SELECT COUNT(*) FROM chats WHERE platform_chat_id = '222' AND unreachable_since IS NOT NULL",
+    )
+    .await
+        == 0
+    {
+        assert!(tokio::time::Instant::now() < deadline, "the 403 marked the chat unreachable");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Health: inbound and outbound are both fine…
+    let (status, body) = http_get(&health);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"inbound_live\":true"), "{body}");
+    // …then polls fail while sends still work: health shows the stalled poll.
+    fake.fail_next_with("getUpdates", 1000, 502, "Bad Gateway");
+    // (teloxide waits 10 s after a 5xx before it reports the error.)
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let (status, body) = loop {
+        let (status, body) = http_get(&health);
+        if status != 200 || tokio::time::Instant::now() > deadline {
+            break (status, body);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("\"inbound_live\":false") && body.contains("Bad Gateway"), "{body}");
+    assert!(body.contains("\"outbound_ok_at\":\"20"), "outbound still reported: {body}");
+
+    // A restart: killed hard, started again; nothing already handled is handled again.
+    bot.kill().unwrap();
+    bot.wait().unwrap();
+    let before = fake.sent().len();
+    fake.clear_failures();
+    let (mut again, _) = start_bot(dir.path(), &fake.url, &[]);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    fake.user_says(&ann, "/reminders");
+    reply(&fake, 111, "reminders").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = fake.sent();
+    assert_eq!(after.len(), before + 1, "only the new message was answered: {:?}", &after[before..]);
+    assert_eq!(
+        sql_count(dir.path(), "SELECT COUNT(*) FROM applications WHERE company = 'Stripe'").await,
+        1,
+        "Stripe tracked once"
+    );
+    again.kill().unwrap();
+    again.wait().unwrap();
+}
