@@ -57,7 +57,11 @@ fn http_get(url: &str) -> (u16, String) {
     let rest = url.strip_prefix("http://").expect("an http URL");
     let (host, path) = rest.split_once('/').expect("a path");
     let mut stream = std::net::TcpStream::connect(host).expect("connect to health");
-    write!(stream, "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status = response
@@ -65,7 +69,11 @@ fn http_get(url: &str) -> (u16, String) {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .expect("a status code");
-    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
     (status, body)
 }
 
@@ -124,9 +132,13 @@ async fn a_person_uses_the_bot_on_telegram_end_to_end() {
     let (mut bot, health) = start_bot(dir.path(), &fake.url, &[]);
 
     // The command menu comes from the core's own list.
-    fake.wait_for("the command menu", WAIT, |_| !fake.commands().is_empty()).await;
+    fake.wait_for("the command menu", WAIT, |_| !fake.commands().is_empty())
+        .await;
     let menu: Vec<String> = fake.commands().into_iter().map(|(c, _)| c).collect();
-    assert!(menu.contains(&"track".to_owned()) && menu.contains(&"nudges".to_owned()), "{menu:?}");
+    assert!(
+        menu.contains(&"track".to_owned()) && menu.contains(&"nudges".to_owned()),
+        "{menu:?}"
+    );
 
     // Tracking in plain words; the reply is escaped HTML.
     let ann = FakeChat::private(111, "Ann");
@@ -154,7 +166,11 @@ async fn a_person_uses_the_bot_on_telegram_end_to_end() {
     // A reminder comes due while nobody says anything: the nudge arrives unprompted, and its
     // Done button works.
     let store = Store::open(None, &dir.path().join("data")).await.unwrap();
-    let user = store.resolve_user("telegram", "111", None).await.unwrap().id;
+    let user = store
+        .resolve_user("telegram", "111", None)
+        .await
+        .unwrap()
+        .id;
     store
         .insert_reminder(
             user,
@@ -195,8 +211,19 @@ async fn a_person_uses_the_bot_on_telegram_end_to_end() {
     let size = pdf.len();
     fake.user_sends_document(&ann, "cv.pdf", "application/pdf", pdf, size);
     reply(&fake, 111, "Got \"cv.pdf\"").await;
-    fake.user_sends_document(&ann, "big.pdf", "application/pdf", vec![b'x'; 16], 50 * 1024 * 1024);
-    reply(&fake, 111, "I can't take \"big.pdf\": it is 50.0 MB; I take files up to 10.0 MB").await;
+    fake.user_sends_document(
+        &ann,
+        "big.pdf",
+        "application/pdf",
+        vec![b'x'; 16],
+        50 * 1024 * 1024,
+    );
+    reply(
+        &fake,
+        111,
+        "I can't take \"big.pdf\": it is 50.0 MB; I take files up to 10.0 MB",
+    )
+    .await;
 
     // An edit is not acted on again.
     fake.user_edits(&ann, "I applied to Datadog for the SRE role");
@@ -205,7 +232,11 @@ async fn a_person_uses_the_bot_on_telegram_end_to_end() {
     fake.fail_next_with_429("sendMessage", 1);
     fake.user_says(&ann, "/apps");
     let listed = reply(&fake, 111, "Stripe").await;
-    assert!(!listed.html.contains("Datadog"), "the edit was not acted on: {}", listed.html);
+    assert!(
+        !listed.html.contains("Datadog"),
+        "the edit was not acted on: {}",
+        listed.html
+    );
     tokio::time::sleep(Duration::from_secs(3)).await;
     let lists = fake
         .sent_to(111)
@@ -221,11 +252,21 @@ async fn a_person_uses_the_bot_on_telegram_end_to_end() {
     fake.user_says(&carl, "anyone hiring in Zurich?");
     fake.user_says(&carl, &format!("@{BOT_USERNAME} show my applications"));
     reply(&fake, -500, "Open a private chat with me").await;
-    fake.user_says(&ann_in_group, &format!("@{BOT_USERNAME} show my applications"));
+    fake.user_says(
+        &ann_in_group,
+        &format!("@{BOT_USERNAME} show my applications"),
+    );
     reply(&fake, -500, "answered you in a private chat").await;
     let group = fake.sent_to(-500);
-    assert_eq!(group.len(), 2, "only the two addressed messages got answers: {group:?}");
-    assert!(group.iter().all(|m| !m.html.contains("Stripe")), "nothing private in the group");
+    assert_eq!(
+        group.len(),
+        2,
+        "only the two addressed messages got answers: {group:?}"
+    );
+    assert!(
+        group.iter().all(|m| !m.html.contains("Stripe")),
+        "nothing private in the group"
+    );
 
     // 403: the person blocked the bot; the chat is marked unreachable for nudges.
     let bob = FakeChat::private(222, "Bob");
@@ -259,8 +300,14 @@ async fn a_person_uses_the_bot_on_telegram_end_to_end() {
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
     assert_eq!(status, 503, "{body}");
-    assert!(body.contains("\"inbound_live\":false") && body.contains("Bad Gateway"), "{body}");
-    assert!(body.contains("\"outbound_ok_at\":\"20"), "outbound still reported: {body}");
+    assert!(
+        body.contains("\"inbound_live\":false") && body.contains("Bad Gateway"),
+        "{body}"
+    );
+    assert!(
+        body.contains("\"outbound_ok_at\":\"20"),
+        "outbound still reported: {body}"
+    );
 
     // A restart: killed hard, started again; nothing already handled is handled again.
     bot.kill().unwrap();
@@ -273,12 +320,89 @@ async fn a_person_uses_the_bot_on_telegram_end_to_end() {
     reply(&fake, 111, "reminders").await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = fake.sent();
-    assert_eq!(after.len(), before + 1, "only the new message was answered: {:?}", &after[before..]);
     assert_eq!(
-        sql_count(dir.path(), "SELECT COUNT(*) FROM applications WHERE company = 'Stripe'").await,
+        after.len(),
+        before + 1,
+        "only the new message was answered: {:?}",
+        &after[before..]
+    );
+    assert_eq!(
+        sql_count(
+            dir.path(),
+            "SELECT COUNT(*) FROM applications WHERE company = 'Stripe'"
+        )
+        .await,
         1,
         "Stripe tracked once"
     );
     again.kill().unwrap();
     again.wait().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_checks_its_secret_and_handles_a_redelivery_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeTelegram::start(TOKEN).await;
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let addr = format!("127.0.0.1:{port}");
+    let (mut bot, _) = start_bot(
+        dir.path(),
+        &fake.url,
+        &[
+            (
+                "JTP_TELEGRAM__WEBHOOK_URL",
+                &format!("http://{addr}/tg/hook"),
+            ),
+            ("JTP_TELEGRAM__WEBHOOK_LISTEN", &addr),
+            ("TELEGRAM_WEBHOOK_SECRET", "s3cret-value"),
+        ],
+    );
+    let update = serde_json::json!({
+        "update_id": 900,
+        "message": {
+            "message_id": 5, "date": 1_764_000_000,
+            "chat": {"id": 444, "type": "private", "first_name": "Dee"},
+            "from": {"id": 444, "is_bot": false, "first_name": "Dee"},
+            "text": "I applied to Figma for the design engineer role",
+        }
+    })
+    .to_string();
+    // The server may take a moment to listen after start-up.
+    let deadline = std::time::Instant::now() + WAIT;
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the webhook server listens"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let wrong = http_post(
+        &addr,
+        "/tg/hook",
+        &[("X-Telegram-Bot-Api-Secret-Token", "guess")],
+        &update,
+    );
+    assert_eq!(wrong, 401);
+    let missing = http_post(&addr, "/tg/hook", &[], &update);
+    assert_eq!(missing, 401);
+    let right = |body: &str| {
+        http_post(
+            &addr,
+            "/tg/hook",
+            &[("X-Telegram-Bot-Api-Secret-Token", "s3cret-value")],
+            body,
+        )
+    };
+    assert_eq!(right(&update), 200);
+    reply(&fake, 444, "Tracked #1 <b>Figma</b>").await;
+    // Telegram redelivers an update it thinks failed: handled once.
+    assert_eq!(right(&update), 200);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(fake.sent_to(444).len(), 1, "{:?}", fake.sent_to(444));
+    assert_eq!(fake.get_updates_calls(), 0, "webhook mode does not poll");
+    bot.kill().unwrap();
+    bot.wait().unwrap();
 }

@@ -25,7 +25,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -249,10 +249,9 @@ impl FakeTelegram {
         declared_size: usize,
     ) -> i64 {
         let file_id = format!("file-{}", self.next_message_id());
-        self.lock().files.insert(
-            file_id.clone(),
-            (format!("documents/{file_name}"), bytes),
-        );
+        self.lock()
+            .files
+            .insert(file_id.clone(), (format!("documents/{file_name}"), bytes));
         let mut message = self.user_message(from, "");
         message
             .as_object_mut()
@@ -332,11 +331,7 @@ impl FakeTelegram {
 
     /// How many times getUpdates handed out this update.
     pub fn times_handed_out(&self, update_id: i64) -> usize {
-        self.lock()
-            .handed_out
-            .get(&update_id)
-            .copied()
-            .unwrap_or(0)
+        self.lock().handed_out.get(&update_id).copied().unwrap_or(0)
     }
 
     /// Updates not yet confirmed by the bot.
@@ -388,7 +383,11 @@ fn utf16_len(s: &str) -> usize {
 }
 
 fn ok(result: Value) -> Response {
-    (StatusCode::OK, axum::Json(json!({"ok": true, "result": result}))).into_response()
+    (
+        StatusCode::OK,
+        axum::Json(json!({"ok": true, "result": result})),
+    )
+        .into_response()
 }
 
 fn error(code: u16, description: &str) -> Response {
@@ -402,10 +401,18 @@ fn error(code: u16, description: &str) -> Response {
 async fn method(
     State(server): State<Server>,
     Path((bot, method)): Path<(String, String)>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let params: Value = if body.is_empty() {
         json!({})
+    } else if let Some(boundary) = content_type.split("boundary=").nth(1) {
+        // Methods that may carry a file (setWebhook, sendDocument) come as multipart.
+        form_fields(&body, boundary.trim_matches('"'))
     } else {
         match serde_json::from_slice(&body) {
             Ok(v) => v,
@@ -454,7 +461,11 @@ async fn method(
                         .collect()
                 })
                 .unwrap_or_default();
-            server.state.lock().unwrap_or_else(|e| e.into_inner()).commands = commands;
+            server
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .commands = commands;
             ok(json!(true))
         }
         "answercallbackquery" => {
@@ -545,7 +556,10 @@ fn send_message(server: &Server, params: &Value) -> Response {
     }
     let mut buttons = Vec::new();
     if let Some(rows) = params["reply_markup"]["inline_keyboard"].as_array() {
-        for button in rows.iter().flat_map(|r| r.as_array().cloned().unwrap_or_default()) {
+        for button in rows
+            .iter()
+            .flat_map(|r| r.as_array().cloned().unwrap_or_default())
+        {
             let data = button["callback_data"].as_str().unwrap_or_default();
             if data.is_empty() || data.len() > 64 {
                 return error(400, "Bad Request: BUTTON_DATA_INVALID");
@@ -584,11 +598,47 @@ fn send_message(server: &Server, params: &Value) -> Response {
     ok(message)
 }
 
+/// The text fields of a multipart/form-data body as a JSON object (a field holding JSON,
+/// like `allowed_updates`, is parsed).
+fn form_fields(body: &[u8], boundary: &str) -> Value {
+    let body = String::from_utf8_lossy(body);
+    let mut fields = serde_json::Map::new();
+    for part in body.split(&format!("--{boundary}")) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let Some(name) = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+        else {
+            continue;
+        };
+        let value = value.trim_end_matches("\r\n");
+        let parsed = serde_json::from_str(value).unwrap_or_else(|_| json!(value));
+        fields.insert(name.to_owned(), parsed);
+    }
+    Value::Object(fields)
+}
+
 /// The text of a Telegram-HTML message, or why Telegram would refuse it.
 fn parse_html(html: &str) -> Result<String, String> {
     const TAGS: &[&str] = &[
-        "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
-        "tg-spoiler", "blockquote", "span",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "code",
+        "pre",
+        "a",
+        "tg-spoiler",
+        "blockquote",
+        "span",
     ];
     let mut text = String::with_capacity(html.len());
     let mut open: Vec<String> = Vec::new();
@@ -617,9 +667,7 @@ fn parse_html(html: &str) -> Result<String, String> {
                 rest = &rest[end + 1..];
             }
             '&' => {
-                let end = rest
-                    .find(';')
-                    .ok_or_else(|| "unescaped &".to_owned())?;
+                let end = rest.find(';').ok_or_else(|| "unescaped &".to_owned())?;
                 let entity = &rest[1..end];
                 text.push(match entity {
                     "lt" => '<',
@@ -638,7 +686,9 @@ fn parse_html(html: &str) -> Result<String, String> {
         }
     }
     if let Some(tag) = open.pop() {
-        return Err(format!("can't find end tag corresponding to start tag \"{tag}\""));
+        return Err(format!(
+            "can't find end tag corresponding to start tag \"{tag}\""
+        ));
     }
     Ok(text)
 }
