@@ -162,6 +162,7 @@ fn core_config(config: &Config) -> CoreConfig {
 }
 
 /// The Telegram adapter's settings, when a token is configured.
+#[cfg(feature = "telegram")]
 fn telegram_config(config: &Config) -> anyhow::Result<Option<jtp_telegram::TelegramConfig>> {
     let tg = &config.telegram;
     let Some(token) = tg.token.clone().filter(|t| !t.trim().is_empty()) else {

@@ -28,6 +28,7 @@ pub async fn run(store: &Store, config: &Config) -> anyhow::Result<()> {
         tracing::warn!("test delivery log switched on; console nudges go to it");
         adapters.push(Arc::new(recording));
     }
+    #[cfg(feature = "telegram")]
     if let Some(telegram) = crate::telegram_config(config)? {
         let liveness = Arc::new(AdapterHealth::default());
         let bot = jtp_telegram::Telegram::connect(
@@ -43,6 +44,14 @@ pub async fn run(store: &Store, config: &Config) -> anyhow::Result<()> {
         receivers.push(Box::pin(async move { Ok(bot.receive().await?) }));
         health.insert("telegram", liveness);
         eprintln!("jtp run: Telegram bot connected");
+    }
+    #[cfg(not(feature = "telegram"))]
+    {
+        // Only the platform adapters use the core and report health.
+        let _ = (&core, &mut health);
+        if config.telegram.token.is_some() {
+            anyhow::bail!("this jtp was built without Telegram support (cargo feature `telegram`)");
+        }
     }
     if adapters.is_empty() {
         eprintln!(

@@ -5,6 +5,8 @@
 //! private answers go to the private chat; a restart handles no update twice; health shows
 //! a stalled poll while sends still succeed; the webhook checks its secret.
 
+#![cfg(feature = "telegram")]
+
 mod common;
 
 use bot_core::store::{NewReminder, Store};
