@@ -23,6 +23,7 @@ fn start(dir: &Path, url: Option<&str>, log: &Path, fault: Option<&str>) -> Chil
     let mut cmd = jtp(dir, url);
     cmd.arg("run")
         .env("JTP_SCHEDULER__LEASE_SECONDS", "2")
+        .env("JTP_HEALTH__LISTEN", "127.0.0.1:0")
         .env("JTP_TEST_DELIVERY_LOG", log)
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
