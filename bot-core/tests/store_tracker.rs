@@ -540,7 +540,96 @@ async fn reminders_keep_their_wall_time_and_owner(store: Store) {
     assert_eq!(store.list_reminders(ann.id, true).await.unwrap().len(), 2);
 }
 
+/// A reminder the database refuses (its kind breaks a CHECK constraint): whatever it was
+/// planned with must not be kept either.
+fn unstorable(app: &bot_core::store::Application) -> Vec<bot_core::store::NewReminder> {
+    vec![bot_core::store::NewReminder {
+        kind: "no-such-kind".into(),
+        text: format!("Any news from {}?", app.company),
+        timezone: chrono_tz::UTC,
+        local_time: day(30).and_hms_opt(10, 0, 0).unwrap(),
+        application_id: Some(app.id),
+        chat_id: None,
+        explicit_time: false,
+        rrule: None,
+    }]
+}
+
+async fn applications_and_their_nudges_are_written_together(store: Store) {
+    let user = store.resolve_user("console", "atomic", None).await.unwrap();
+    let failed = store
+        .insert_application_planned(user.id, &new_app("Stripe", "backend"), day(24), &unstorable)
+        .await;
+    assert!(failed.is_err());
+    assert!(
+        store
+            .list_applications(user.id, None)
+            .await
+            .unwrap()
+            .is_empty(),
+        "no application without its follow-up"
+    );
+
+    let follow_up = |app: &bot_core::store::Application| {
+        let mut planned = unstorable(app);
+        planned[0].kind = "follow_up".into();
+        planned
+    };
+    let app = store
+        .insert_application_planned(user.id, &new_app("Stripe", "backend"), day(24), &follow_up)
+        .await
+        .unwrap();
+    let reminders = store.list_reminders(user.id, false).await.unwrap();
+    assert_eq!(reminders.len(), 1);
+    assert_eq!(reminders[0].application_id, Some(app.id));
+
+    let refused = store
+        .update_application_status_replanned(
+            user.id,
+            app.id,
+            Status::Interview,
+            day(25),
+            None,
+            &unstorable,
+        )
+        .await;
+    assert!(refused.is_err());
+    let kept = store.application(user.id, app.id).await.unwrap().unwrap();
+    assert_eq!(
+        kept.status,
+        Status::Applied,
+        "the status change was rolled back"
+    );
+    assert_eq!(
+        store.list_reminders(user.id, false).await.unwrap(),
+        reminders,
+        "the follow-up was not cancelled either"
+    );
+
+    store
+        .update_application_status_replanned(
+            user.id,
+            app.id,
+            Status::Rejected,
+            day(25),
+            None,
+            &|_| Vec::new(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        store
+            .list_reminders(user.id, false)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a rejection cancels the follow-up in the same change"
+    );
+}
+
 both_backends!(
+    applications_and_their_nudges_are_written_together,
     reminders_keep_their_wall_time_and_owner,
     deletion_is_scoped_and_complete,
     track_update_list_and_timeline,

@@ -1,6 +1,7 @@
 //! Applications and their timelines.
 
-use super::{Store, StoreError, in_tx, now, on_pool};
+use super::reminders::{cancel_automatic_on, insert_reminder_on};
+use super::{NewReminder, Store, StoreError, in_tx, now, on_pool};
 use crate::tracker::Status;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
@@ -154,6 +155,9 @@ macro_rules! insert_event {
     };
 }
 
+/// The reminders an application change plans for the application as it now is.
+pub type ReminderPlan<'a> = dyn Fn(&Application) -> Vec<NewReminder> + Send + Sync + 'a;
+
 impl Store {
     /// Store a new application (status `applied`) and open its timeline, atomically.
     /// `today` is the person's local date, used when they did not say when they applied.
@@ -162,6 +166,20 @@ impl Store {
         user_id: i64,
         new: &NewApplication,
         today: NaiveDate,
+    ) -> Result<Application, StoreError> {
+        self.insert_application_planned(user_id, new, today, &|_| Vec::new())
+            .await
+    }
+
+    /// [`Store::insert_application`] with the reminders `plan` makes for the new
+    /// application (its follow-up) written in the same transaction: an application is never
+    /// left without its nudges, nor nudges without their application.
+    pub async fn insert_application_planned(
+        &self,
+        user_id: i64,
+        new: &NewApplication,
+        today: NaiveDate,
+        plan: &ReminderPlan<'_>,
     ) -> Result<Application, StoreError> {
         let at = now();
         let applied_on = new.applied_on.unwrap_or(today);
@@ -192,6 +210,9 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
+            for reminder in plan(&app) {
+                insert_reminder_on!(&mut *tx, user_id, &reminder, at);
+            }
             app
         });
         Ok(app)
@@ -274,6 +295,49 @@ impl Store {
         occurred_on: NaiveDate,
         scheduled_at: Option<DateTime<Utc>>,
     ) -> Result<Option<Application>, StoreError> {
+        self.change_status(
+            user_id,
+            application_id,
+            status,
+            occurred_on,
+            scheduled_at,
+            None,
+        )
+        .await
+    }
+
+    /// [`Store::update_application_status`] that also replaces the application's automatic
+    /// reminders in the same transaction: the unanswered ones are cancelled and those `plan`
+    /// makes for the new status are written.
+    pub async fn update_application_status_replanned(
+        &self,
+        user_id: i64,
+        application_id: i64,
+        status: Status,
+        occurred_on: NaiveDate,
+        scheduled_at: Option<DateTime<Utc>>,
+        plan: &ReminderPlan<'_>,
+    ) -> Result<Option<Application>, StoreError> {
+        self.change_status(
+            user_id,
+            application_id,
+            status,
+            occurred_on,
+            scheduled_at,
+            Some(plan),
+        )
+        .await
+    }
+
+    async fn change_status(
+        &self,
+        user_id: i64,
+        application_id: i64,
+        status: Status,
+        occurred_on: NaiveDate,
+        scheduled_at: Option<DateTime<Utc>>,
+        plan: Option<&ReminderPlan<'_>>,
+    ) -> Result<Option<Application>, StoreError> {
         let at = now();
         let sql = format!(
             "UPDATE applications SET status = $1, updated_at = $2 \
@@ -292,6 +356,12 @@ impl Store {
                 Some(row) => {
                     let app = application_from_row!(&row);
                     insert_event!(tx, app, EventKind::StatusChange, Some(status), occurred_on, scheduled_at, None::<&str>, at);
+                    if let Some(plan) = plan {
+                        cancel_automatic_on!(&mut *tx, user_id, app.id, at);
+                        for reminder in plan(&app) {
+                            insert_reminder_on!(&mut *tx, user_id, &reminder, at);
+                        }
+                    }
                     Some(app)
                 }
             }

@@ -15,7 +15,7 @@ mod reminders;
 mod schedule;
 mod users;
 
-pub use applications::{Application, ApplicationEvent, EventKind, NewApplication};
+pub use applications::{Application, ApplicationEvent, EventKind, NewApplication, ReminderPlan};
 pub use conversation::Direction;
 pub use operators::{ReminderSummary, Retried};
 pub use outbox::{ClaimedMessage, OutboxCounts};

@@ -111,6 +111,58 @@ macro_rules! reminder_from_row {
 }
 pub(super) use reminder_from_row;
 
+/// Insert `$new` for `$user` on a pool or inside a transaction (`&mut *tx`), so reminders
+/// planned with an application change are written in that change's transaction.
+macro_rules! insert_reminder_on {
+    ($conn:expr, $user:expr, $new:expr, $at:expr) => {{
+        let new: &$crate::store::NewReminder = $new;
+        let due = $crate::understand::time::resolve_local(new.timezone, new.local_time)
+            .with_timezone(&::chrono::Utc);
+        let sql = format!(
+            "INSERT INTO reminders (user_id, chat_id, application_id, kind, text, timezone, local_time, \
+             explicit_time, due_at, created_at, updated_at, rrule) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING {}",
+            super::reminders::COLUMNS
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind($user)
+            .bind(new.chat_id)
+            .bind(new.application_id)
+            .bind(&new.kind)
+            .bind(&new.text)
+            .bind(new.timezone.name())
+            .bind(new.local_time.format(super::reminders::LOCAL_FORMAT).to_string())
+            .bind(new.explicit_time)
+            .bind(due)
+            .bind($at)
+            .bind(&new.rrule)
+            .fetch_one($conn)
+            .await?;
+        super::reminders::reminder_from_row!(&row)
+    }};
+}
+pub(super) use insert_reminder_on;
+
+/// Cancel the automatic reminders (follow-up, interview prep, thank-you) of one of the
+/// user's applications that have not been answered yet, on a pool or inside a transaction.
+/// Evaluates to how many.
+macro_rules! cancel_automatic_on {
+    ($conn:expr, $user:expr, $application:expr, $at:expr) => {{
+        sqlx::query(
+            "UPDATE reminders SET state = 'cancelled', updated_at = $1, lease_owner = NULL, lease_until = NULL \
+             WHERE user_id = $2 AND application_id = $3 AND kind <> 'custom' AND kind <> 'recurring' \
+             AND state IN ('pending', 'fired')",
+        )
+        .bind($at)
+        .bind($user)
+        .bind($application)
+        .execute($conn)
+        .await?
+        .rows_affected()
+    }};
+}
+pub(super) use cancel_automatic_on;
+
 impl Store {
     /// Store a reminder for the user; its due instant follows from zone and wall time.
     pub async fn insert_reminder(
@@ -119,29 +171,7 @@ impl Store {
         new: &NewReminder,
     ) -> Result<Reminder, StoreError> {
         let at = now();
-        let due = resolve_local(new.timezone, new.local_time).with_timezone(&Utc);
-        let sql = format!(
-            "INSERT INTO reminders (user_id, chat_id, application_id, kind, text, timezone, local_time, \
-             explicit_time, due_at, created_at, updated_at, rrule) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING {COLUMNS}"
-        );
-        on_pool!(self, pool => {
-            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(user_id)
-                .bind(new.chat_id)
-                .bind(new.application_id)
-                .bind(&new.kind)
-                .bind(&new.text)
-                .bind(new.timezone.name())
-                .bind(new.local_time.format(LOCAL_FORMAT).to_string())
-                .bind(new.explicit_time)
-                .bind(due)
-                .bind(at)
-                .bind(&new.rrule)
-                .fetch_one(pool)
-                .await?;
-            Ok(reminder_from_row!(&row))
-        })
+        on_pool!(self, pool => Ok(insert_reminder_on!(pool, user_id, new, at)))
     }
 
     /// The user's reminders by due time; pending only unless `include_closed`.
@@ -245,19 +275,8 @@ impl Store {
         user_id: i64,
         application_id: i64,
     ) -> Result<u64, StoreError> {
-        on_pool!(self, pool => {
-            let done = sqlx::query(
-                "UPDATE reminders SET state = 'cancelled', updated_at = $1, lease_owner = NULL, lease_until = NULL \
-                 WHERE user_id = $2 AND application_id = $3 AND kind <> 'custom' \
-                 AND state IN ('pending', 'fired')",
-            )
-            .bind(now())
-            .bind(user_id)
-            .bind(application_id)
-            .execute(pool)
-            .await?;
-            Ok(done.rows_affected())
-        })
+        let at = now();
+        on_pool!(self, pool => Ok(cancel_automatic_on!(pool, user_id, application_id, at)))
     }
 
     /// The person moved to `tz`: their pending reminders keep their wall time ("09:00")

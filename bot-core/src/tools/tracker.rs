@@ -120,21 +120,19 @@ impl BuiltinTools {
             source: optional_name(p.source, "source")?,
             notes: String::new(),
         };
+        let prefs = self.nudge_preferences().await?;
+        let (tz, now) = (self.tz, chrono::Utc::now());
         let outcome = self
             .tracker
-            .track(self.user_id, &new, self.today(), p.allow_duplicate)
+            .track_planned(
+                self.user_id,
+                &new,
+                self.today(),
+                p.allow_duplicate,
+                &|app| vec![nudges::follow_up(app, tz, now, &prefs)],
+            )
             .await
             .map_err(internal)?;
-        if let TrackOutcome::Created(app) = &outcome {
-            let prefs = self.nudge_preferences().await?;
-            self.store
-                .insert_reminder(
-                    self.user_id,
-                    &nudges::follow_up(app, self.tz, chrono::Utc::now(), &prefs),
-                )
-                .await
-                .map_err(internal)?;
-        }
         Ok(Json(match outcome {
             TrackOutcome::Created(app) => TrackResult {
                 outcome: "created".into(),
@@ -163,29 +161,21 @@ impl BuiltinTools {
             .as_deref()
             .map(|v| parse_instant(v, "scheduled_at"))
             .transpose()?;
+        let prefs = self.nudge_preferences().await?;
+        let (tz, now) = (self.tz, chrono::Utc::now());
         let app = self
             .tracker
-            .update_status(
+            .update_status_replanned(
                 self.user_id,
                 p.application_id,
                 p.status,
                 self.today(),
                 scheduled,
+                &|app| nudges::plan_after_news(app, scheduled, tz, now, &prefs),
             )
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("application", p.application_id))?;
-        let prefs = self.nudge_preferences().await?;
-        nudges::replan(
-            &self.store,
-            &app,
-            scheduled,
-            self.tz,
-            chrono::Utc::now(),
-            &prefs,
-        )
-        .await
-        .map_err(internal)?;
         Ok(Json(app))
     }
 

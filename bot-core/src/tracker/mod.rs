@@ -10,7 +10,9 @@ pub use matching::{company_key, roles_similar};
 pub use render::{render_application, render_list, title};
 pub use status::{Status, UnknownStatus};
 
-use crate::store::{Application, ApplicationEvent, NewApplication, Store, StoreError};
+use crate::store::{
+    Application, ApplicationEvent, NewApplication, ReminderPlan, Store, StoreError,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// Among `apps`, those at a company named like `company`: open ones first, so "Google moved
@@ -52,6 +54,20 @@ impl Tracker {
         today: NaiveDate,
         allow_duplicate: bool,
     ) -> Result<TrackOutcome, StoreError> {
+        self.track_planned(user_id, new, today, allow_duplicate, &|_| Vec::new())
+            .await
+    }
+
+    /// [`Tracker::track`], writing the reminders `plan` makes for a new application (its
+    /// follow-up) in the same transaction.
+    pub async fn track_planned(
+        &self,
+        user_id: i64,
+        new: &NewApplication,
+        today: NaiveDate,
+        allow_duplicate: bool,
+        plan: &ReminderPlan<'_>,
+    ) -> Result<TrackOutcome, StoreError> {
         let key = company_key(&new.company);
         let existing = self.store.list_applications(user_id, None).await?;
         let same_company: Vec<&Application> = existing
@@ -73,7 +89,10 @@ impl Tracker {
         if let Some(first) = same_company.first() {
             new.company.clone_from(&first.company);
         }
-        let app = self.store.insert_application(user_id, &new, today).await?;
+        let app = self
+            .store
+            .insert_application_planned(user_id, &new, today, plan)
+            .await?;
         Ok(TrackOutcome::Created(app))
     }
 
@@ -100,6 +119,29 @@ impl Tracker {
     ) -> Result<Option<Application>, StoreError> {
         self.store
             .update_application_status(user_id, application_id, status, occurred_on, scheduled_at)
+            .await
+    }
+
+    /// [`Tracker::update_status`], replacing the application's automatic reminders with
+    /// those `plan` makes for the new status, in the same transaction.
+    pub async fn update_status_replanned(
+        &self,
+        user_id: i64,
+        application_id: i64,
+        status: Status,
+        occurred_on: NaiveDate,
+        scheduled_at: Option<DateTime<Utc>>,
+        plan: &ReminderPlan<'_>,
+    ) -> Result<Option<Application>, StoreError> {
+        self.store
+            .update_application_status_replanned(
+                user_id,
+                application_id,
+                status,
+                occurred_on,
+                scheduled_at,
+                plan,
+            )
             .await
     }
 

@@ -4,7 +4,7 @@
 
 use super::Status;
 use crate::preferences::NudgePreferences;
-use crate::store::{Application, NewReminder, Store, StoreError};
+use crate::store::{Application, NewReminder};
 use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
@@ -55,20 +55,17 @@ pub fn follow_up(
     )
 }
 
-/// Replace an application's automatic reminders after news: cancel the old ones; while it is
-/// still open, follow up again later; before a scheduled interview, plan preparation and a
-/// thank-you note. Returns the reminders planned.
-pub async fn replan(
-    store: &Store,
+/// The automatic reminders an application needs after news: while it is still open, a
+/// follow-up later; before a scheduled interview, preparation and a thank-you note. The
+/// caller writes them in the same transaction as the news, replacing the unanswered ones
+/// (`Store::update_application_status_replanned`).
+pub fn plan_after_news(
     app: &Application,
     scheduled_at: Option<DateTime<Utc>>,
     tz: Tz,
     now: DateTime<Utc>,
     prefs: &NudgePreferences,
-) -> Result<Vec<NewReminder>, StoreError> {
-    store
-        .cancel_automatic_reminders(app.user_id, app.id)
-        .await?;
+) -> Vec<NewReminder> {
     let mut planned = Vec::new();
     if app.status.is_open() {
         let last_news = scheduled_at.filter(|at| *at > now).unwrap_or(now);
@@ -104,8 +101,5 @@ pub async fn replan(
             after.naive_local(),
         ));
     }
-    for reminder in &planned {
-        store.insert_reminder(app.user_id, reminder).await?;
-    }
-    Ok(planned)
+    planned
 }
