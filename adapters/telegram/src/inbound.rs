@@ -89,19 +89,14 @@ impl Receiver {
         };
         let Some(inbound) = inbound else { return };
         let chat = inbound.chat.chat_id.clone();
-        let handled = {
-            let work = self.core.handle(&inbound);
-            tokio::pin!(work);
-            tokio::select! {
-                done = &mut work => done,
-                () = tokio::time::sleep(TYPING_AFTER) => {
-                    let typing = self.keep_typing(&chat);
-                    tokio::select! {
-                        done = work => done,
-                        () = typing => unreachable_typing(),
-                    }
-                }
-            }
+        // "typing…" only if the answer takes a while; it stops when the answer is ready.
+        let typing = async {
+            tokio::time::sleep(TYPING_AFTER).await;
+            self.keep_typing(&chat).await
+        };
+        let handled = tokio::select! {
+            done = self.core.handle(&inbound) => done,
+            never = typing => match never {},
         };
         match handled {
             Ok(ids) => {
@@ -113,8 +108,8 @@ impl Receiver {
         }
     }
 
-    /// Send "typing…" every few seconds for as long as it is polled.
-    async fn keep_typing(&self, chat: &str) {
+    /// Send "typing…" every few seconds for as long as it is polled; it never ends.
+    async fn keep_typing(&self, chat: &str) -> std::convert::Infallible {
         let Ok(id) = chat.parse::<i64>() else {
             return std::future::pending().await;
         };
@@ -240,11 +235,6 @@ impl Receiver {
             bytes,
         })
     }
-}
-
-/// `keep_typing` never ends on its own.
-fn unreachable_typing() -> Result<Vec<i64>, bot_core::CoreError> {
-    Ok(Vec::new())
 }
 
 fn megabytes(bytes: u64) -> String {
