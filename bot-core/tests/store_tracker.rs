@@ -628,7 +628,36 @@ async fn applications_and_their_nudges_are_written_together(store: Store) {
     );
 }
 
+async fn adapters_keep_their_offsets_and_long_button_payloads(store: Store) {
+    assert_eq!(store.poll_offset("telegram", "bot-1").await.unwrap(), None);
+    store
+        .save_poll_offset("telegram", "bot-1", 105)
+        .await
+        .unwrap();
+    store
+        .save_poll_offset("telegram", "bot-1", 103)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.poll_offset("telegram", "bot-1").await.unwrap(),
+        Some(105),
+        "an offset never moves backwards"
+    );
+    assert_eq!(store.poll_offset("telegram", "bot-2").await.unwrap(), None);
+
+    let long = format!("choose:{}", "x".repeat(120));
+    let key = store.button_key(&long).await.unwrap();
+    assert_eq!(
+        store.button_key(&long).await.unwrap(),
+        key,
+        "one key per payload"
+    );
+    assert_eq!(store.button_payload(key).await.unwrap(), Some(long));
+    assert_eq!(store.button_payload(key + 1000).await.unwrap(), None);
+}
+
 both_backends!(
+    adapters_keep_their_offsets_and_long_button_payloads,
     applications_and_their_nudges_are_written_together,
     reminders_keep_their_wall_time_and_owner,
     deletion_is_scoped_and_complete,
