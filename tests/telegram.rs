@@ -252,18 +252,30 @@ async fn a_person_uses_the_bot_on_telegram_end_to_end() {
     let carl = FakeChat::private(333, "Carl").in_group(-500, "Career Club");
     let ann_in_group = ann.in_group(-500, "Career Club");
     fake.user_says(&carl, "anyone hiring in Zurich?");
+    fake.user_says(&carl, "/apps"); // bare: maybe meant for another bot
     fake.user_says(&carl, &format!("@{BOT_USERNAME} show my applications"));
     reply(&fake, -500, "Open a private chat with me").await;
     fake.user_says(
         &ann_in_group,
         &format!("@{BOT_USERNAME} show my applications"),
     );
-    reply(&fake, -500, "answered you in a private chat").await;
+    let pointer = reply(&fake, -500, "answered you in a private chat").await;
+    // Replying to the bot in the group addresses it too.
+    let dm_before = fake.sent_to(111).len();
+    fake.user_replies(&ann_in_group, pointer.message_id, "show my reminders");
+    fake.wait_for("a second pointer", WAIT, |sent| {
+        sent.iter().filter(|m| m.chat_id == -500).count() == 3
+    })
+    .await;
+    fake.wait_for("the reminders in the private chat", WAIT, |sent| {
+        sent.iter().filter(|m| m.chat_id == 111).count() > dm_before
+    })
+    .await;
     let group = fake.sent_to(-500);
     assert_eq!(
         group.len(),
-        2,
-        "only the two addressed messages got answers: {group:?}"
+        3,
+        "only the addressed messages got answers: {group:?}"
     );
     assert!(
         group.iter().all(|m| !m.html.contains("Stripe")),

@@ -254,9 +254,10 @@ fn chat_ref(message: &Message) -> ChatRef {
     }
 }
 
-/// In a group, the text meant for us: when it mentions the bot (mention removed), replies
-/// to one of its messages, or is a command (Telegram's privacy mode sends bots only
-/// those). `None` when the message is for the other people in the group.
+/// In a group, the text meant for us: when it mentions the bot (`@bot …`, or a command
+/// addressed as `/apps@bot`) or replies to one of its messages. A bare `/apps` in a group
+/// may be meant for another bot and is left alone. `None` when the message is for the
+/// other people in the group.
 fn addressed_text(text: &str, message: &Message, me: &Me) -> Option<String> {
     let username = me.user.username.as_deref().unwrap_or_default();
     let mention = format!("@{username}");
@@ -267,7 +268,7 @@ fn addressed_text(text: &str, message: &Message, me: &Me) -> Option<String> {
     let is_command = text.starts_with('/');
     let lower = text.to_lowercase();
     let mentioned = !username.is_empty() && lower.contains(&mention.to_lowercase());
-    if !(mentioned || replied_to_us || is_command) {
+    if !(mentioned || replied_to_us) {
         return None;
     }
     let cleaned = if mentioned && !is_command {
