@@ -208,11 +208,19 @@ async fn a_person_uses_the_bot_on_telegram_end_to_end() {
     fake.user_presses(&ann, nudge.message_id, &done.1);
     reply(&fake, 111, "✅ Done: call the Stripe recruiter").await;
 
-    // Documents: a small PDF is taken, a 50 MB one refused with the reason.
+    // Documents: a small PDF is taken (slowly, so "typing…" shows meanwhile), a 50 MB one
+    // refused with the reason.
+    fake.slow_downloads(Duration::from_millis(1500));
     let pdf = b"%PDF-1.4 a very small resume".to_vec();
     let size = pdf.len();
     fake.user_sends_document(&ann, "cv.pdf", "application/pdf", pdf, size);
     reply(&fake, 111, "Got \"cv.pdf\"").await;
+    assert!(
+        fake.chat_actions().contains(&(111, "typing".to_owned())),
+        "typing shown during a slow turn: {:?}",
+        fake.chat_actions()
+    );
+    fake.slow_downloads(Duration::ZERO);
     fake.user_sends_document(
         &ann,
         "big.pdf",

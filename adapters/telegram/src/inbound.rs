@@ -76,49 +76,52 @@ impl Receiver {
     /// Handle one update. Errors are logged, not returned: one bad update must not stop the
     /// others (its offset still advances; the person is told when the core fails).
     pub(crate) async fn handle(&self, update: Update) {
-        let inbound = match update.kind {
-            UpdateKind::Message(message) => self.inbound_of_message(&message).await,
-            UpdateKind::CallbackQuery(query) => self.inbound_of_button(query).await,
-            UpdateKind::EditedMessage(message) => {
-                // Deliberate: an edit is not a new instruction. Acting on it again would
-                // repeat what the original already did (track twice, remind twice).
-                tracing::debug!(chat = %message.chat.id, "edited message not acted on");
-                None
+        let chat = update.chat().map(|c| c.id);
+        // Reading the update (a document download included) and answering it, with
+        // "typing…" shown only if that takes a while; it stops when the answer is ready.
+        let work = async {
+            let inbound = match update.kind {
+                UpdateKind::Message(message) => self.inbound_of_message(&message).await,
+                UpdateKind::CallbackQuery(query) => self.inbound_of_button(query).await,
+                UpdateKind::EditedMessage(message) => {
+                    // Deliberate: an edit is not a new instruction. Acting on it again would
+                    // repeat what the original already did (track twice, remind twice).
+                    tracing::debug!(chat = %message.chat.id, "edited message not acted on");
+                    None
+                }
+                _ => None,
+            };
+            match inbound {
+                Some(inbound) => Some(self.core.handle(&inbound).await),
+                None => None,
             }
-            _ => None,
         };
-        let Some(inbound) = inbound else { return };
-        let chat = inbound.chat.chat_id.clone();
-        // "typing…" only if the answer takes a while; it stops when the answer is ready.
         let typing = async {
             tokio::time::sleep(TYPING_AFTER).await;
-            self.keep_typing(&chat).await
+            self.keep_typing(chat).await
         };
         let handled = tokio::select! {
-            done = self.core.handle(&inbound) => done,
+            done = work => done,
             never = typing => match never {},
         };
         match handled {
-            Ok(ids) => {
+            None => {}
+            Some(Ok(ids)) => {
                 if let Err(err) = self.sender.deliver_now(&ids).await {
                     tracing::warn!(error = %err, "replies recorded but not delivered yet; the sender retries");
                 }
             }
-            Err(err) => tracing::error!(error = %err, "could not handle a Telegram update"),
+            Some(Err(err)) => tracing::error!(error = %err, "could not handle a Telegram update"),
         }
     }
 
     /// Send "typing…" every few seconds for as long as it is polled; it never ends.
-    async fn keep_typing(&self, chat: &str) -> std::convert::Infallible {
-        let Ok(id) = chat.parse::<i64>() else {
+    async fn keep_typing(&self, chat: Option<ChatId>) -> std::convert::Infallible {
+        let Some(id) = chat else {
             return std::future::pending().await;
         };
         loop {
-            if let Err(err) = self
-                .client
-                .send_chat_action(ChatId(id), ChatAction::Typing)
-                .await
-            {
+            if let Err(err) = self.client.send_chat_action(id, ChatAction::Typing).await {
                 tracing::debug!(error = %err, "typing indicator not shown");
             }
             tokio::time::sleep(TYPING_EVERY).await;

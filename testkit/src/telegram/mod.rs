@@ -109,6 +109,7 @@ struct ServerState {
     answered_callbacks: Vec<String>,
     chat_actions: Vec<(i64, String)>,
     get_updates_calls: usize,
+    download_delay: Duration,
 }
 
 /// A running fake server and the test's handle on it.
@@ -299,6 +300,16 @@ impl FakeTelegram {
                 json!({"ok": false, "error_code": code, "description": description}),
             ));
         }
+    }
+
+    /// Make file downloads take `delay` (a large document on a slow link).
+    pub fn slow_downloads(&self, delay: Duration) {
+        self.lock().download_delay = delay;
+    }
+
+    /// The chat actions ("typing") the bot showed, per chat.
+    pub fn chat_actions(&self) -> Vec<(i64, String)> {
+        self.lock().chat_actions.clone()
     }
 
     /// Forget injected failures not yet used (the outage is over).

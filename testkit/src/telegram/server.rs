@@ -248,6 +248,12 @@ pub(super) async fn download(
     State(server): State<Server>,
     Path((bot, path)): Path<(String, String)>,
 ) -> Response {
+    let delay = server
+        .state
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .download_delay;
+    tokio::time::sleep(delay).await;
     let s = server.state.lock().unwrap_or_else(|e| e.into_inner());
     if bot != format!("bot{}", s.token) {
         return error(401, "Unauthorized");
