@@ -171,7 +171,7 @@ impl Config {
             }
             None => {}
         }
-        let config: Config = figment
+        let mut config: Config = figment
             .merge(
                 Env::prefixed("JTP_")
                     // Other JTP_* variables (JTP_CONFIG, JTP_TEST_…) are not settings;
@@ -185,20 +185,16 @@ impl Config {
                     .split("__"),
             )
             .merge(Env::raw().only(&["DATABASE_URL"]))
-            .merge(
-                Env::raw()
-                    .only(&["TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"])
-                    // The names Telegram deployments conventionally use, as nested keys.
-                    .map(|key| {
-                        if key.as_str().eq_ignore_ascii_case("telegram_bot_token") {
-                            "telegram.token".into()
-                        } else {
-                            "telegram.webhook_secret".into()
-                        }
-                    }),
-            )
             .extract()
             .context("invalid configuration")?;
+        // The names Telegram deployments conventionally use, taken as text as they are
+        // (through figment an all-digit secret would become a number).
+        if let Ok(token) = std::env::var("TELEGRAM_BOT_TOKEN") {
+            config.telegram.token = Some(token);
+        }
+        if let Ok(secret) = std::env::var("TELEGRAM_WEBHOOK_SECRET") {
+            config.telegram.webhook_secret = Some(secret);
+        }
         if let Some(zone) = &config.timezone {
             zone.parse::<chrono_tz::Tz>().map_err(|_| {
                 anyhow::anyhow!("timezone {zone:?} is not an IANA zone name (e.g. Europe/Zurich)")

@@ -121,8 +121,21 @@ impl OutboxSender {
             return Ok(());
         }
         let (done, mut finished) = mpsc::unbounded_channel();
+        let claimed_at = std::time::Instant::now();
         let sending = async move {
             for claimed in batch {
+                // The batch shares one lease. Once a quarter of it is gone, renew this row's
+                // before sending, so a send (at most half a lease) never outlives it and the
+                // row is never reclaimed, and sent again, while in flight.
+                if claimed_at.elapsed() > self.lease / 4
+                    && !self
+                        .store
+                        .renew_outbox_lease(claimed.id, &self.owner, self.lease)
+                        .await?
+                {
+                    tracing::warn!(id = claimed.id, "lease lost before sending; skipped");
+                    continue;
+                }
                 let outcome = self.attempt(&claimed).await;
                 if outcome.is_ok() {
                     fault::pause_at(fault::Point::AfterSend);
@@ -161,16 +174,26 @@ impl OutboxSender {
         })
     }
 
-    /// Write down what became of a group of attempts: the delivered ones in one statement,
-    /// the rest one by one (they are rare).
+    /// Write down what became of a group of attempts: the delivered ones first, in one
+    /// statement (a message already sent must be recorded before anything else can fail),
+    /// then the rest one by one (they are rare).
     async fn record(
         &self,
         outcomes: impl Iterator<Item = (ClaimedMessage, Result<String, DeliveryError>)>,
     ) -> Result<(), StoreError> {
-        let mut delivered = Vec::new();
-        for (claimed, outcome) in outcomes {
+        let (sent, failed): (Vec<_>, Vec<_>) = outcomes.partition(|(_, outcome)| outcome.is_ok());
+        let delivered: Vec<(i64, String)> = sent
+            .into_iter()
+            .filter_map(|(claimed, outcome)| outcome.ok().map(|id| (claimed.id, id)))
+            .collect();
+        if !delivered.is_empty() {
+            self.store
+                .mark_outbox_sent_many(&self.owner, &delivered)
+                .await?;
+        }
+        for (claimed, outcome) in failed {
             match outcome {
-                Ok(platform_id) => delivered.push((claimed.id, platform_id)),
+                Ok(_) => {}
                 Err(DeliveryError::Transient {
                     reason,
                     retry_after,
@@ -193,11 +216,6 @@ impl OutboxSender {
                         .await?;
                 }
             }
-        }
-        if !delivered.is_empty() {
-            self.store
-                .mark_outbox_sent_many(&self.owner, &delivered)
-                .await?;
         }
         Ok(())
     }

@@ -87,35 +87,33 @@ impl Scheduler {
                 let local = now.with_timezone(&reminder.timezone).naive_local();
                 let quiet = prefs.get(&reminder.user_id).copied().unwrap_or_default();
                 if !reminder.explicit_time && quiet.is_quiet(local.time()) {
-                    let end = resolve_local(reminder.timezone, quiet.quiet_end_after(local));
-                    self.store
-                        .postpone_reminder(reminder.id, &self.owner, end.with_timezone(&Utc))
-                        .await?;
-                    continue;
+                    let end = resolve_local(reminder.timezone, quiet.quiet_end_after(local))
+                        .with_timezone(&Utc);
+                    // An end that resolves to the past (the repeated hour when clocks go
+                    // back) would postpone it for ever: it fires now instead.
+                    if end > now {
+                        self.store
+                            .postpone_reminder(reminder.id, &self.owner, end)
+                            .await?;
+                        continue;
+                    }
                 }
+                let (missed, next) = series_after(&reminder, local);
                 let Some(chat) = chats.remove(&reminder.id) else {
                     tracing::warn!(reminder = reminder.id, "no direct chat to nudge in");
-                    self.store.fail_reminder(reminder.id, &self.owner).await?;
+                    match next {
+                        // A series outlives a chat that is closed for now: this occurrence
+                        // is skipped, the next one tries again.
+                        Some(next) => {
+                            self.store
+                                .skip_occurrence(&reminder, &self.owner, next)
+                                .await?
+                        }
+                        None => self.store.fail_reminder(reminder.id, &self.owner).await?,
+                    }
                     continue;
                 };
-                let (message, next) = match &reminder.rrule {
-                    Some(rule) => match Recurrence::parse(rule) {
-                        Ok(rule) => {
-                            let caught = rule.catch_up(reminder.local_time, local);
-                            let next = caught.next.map(|local_time| NextOccurrence {
-                                local_time,
-                                due_at: resolve_local(reminder.timezone, local_time)
-                                    .with_timezone(&Utc),
-                            });
-                            (nudge(&reminder, now, caught.missed), next)
-                        }
-                        Err(err) => {
-                            tracing::warn!(reminder = reminder.id, error = %err, "stored rule unreadable; sending once");
-                            (nudge(&reminder, now, 0), None)
-                        }
-                    },
-                    None => (nudge(&reminder, now, 0), None),
-                };
+                let message = nudge(&reminder, now, missed);
                 nudges.push(Nudge {
                     reminder,
                     chat,
@@ -149,6 +147,31 @@ impl Scheduler {
                 () = tokio::time::sleep(sleep.max(Duration::from_millis(50))) => {}
                 () = self.wake.notified() => {}
             }
+        }
+    }
+}
+
+/// For a recurring reminder fired at local time `local`: how many later occurrences are
+/// already past (coalesced into this nudge) and the occurrence it moves on to.
+fn series_after(
+    reminder: &Reminder,
+    local: chrono::NaiveDateTime,
+) -> (usize, Option<NextOccurrence>) {
+    let Some(rule) = &reminder.rrule else {
+        return (0, None);
+    };
+    match Recurrence::parse(rule) {
+        Ok(rule) => {
+            let caught = rule.catch_up(reminder.local_time, local);
+            let next = caught.next.map(|local_time| NextOccurrence {
+                local_time,
+                due_at: resolve_local(reminder.timezone, local_time).with_timezone(&Utc),
+            });
+            (caught.missed, next)
+        }
+        Err(err) => {
+            tracing::warn!(reminder = reminder.id, error = %err, "stored rule unreadable; sending once");
+            (0, None)
         }
     }
 }

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use teloxide::net::Download;
 use teloxide::prelude::*;
-use teloxide::types::{CallbackQuery, ChatAction, Me, Message, UpdateKind};
+use teloxide::types::{
+    CallbackQuery, ChatAction, MaybeInaccessibleMessage, Me, Message, UpdateKind,
+};
 
 /// Document types the core can be given (résumés and postings).
 const ACCEPTED_TYPES: &[(&str, &str)] = &[
@@ -73,9 +75,11 @@ impl Receiver {
         self.core.store()
     }
 
-    /// Handle one update. Errors are logged, not returned: one bad update must not stop the
-    /// others (its offset still advances; the person is told when the core fails).
-    pub(crate) async fn handle(&self, update: Update) {
+    /// Handle one update. Returns false only when the database was unavailable: the update
+    /// should then come again (polling keeps its offset, the webhook answers 503). Other
+    /// failures are logged and the update is done with: one bad update must not block the
+    /// ones after it.
+    pub(crate) async fn handle(&self, update: Update) -> bool {
         let chat = update.chat().map(|c| c.id);
         // Reading the update (a document download included) and answering it, with
         // "typing…" shown only if that takes a while; it stops when the answer is ready.
@@ -105,13 +109,21 @@ impl Receiver {
             never = typing => match never {},
         };
         match handled {
-            None => {}
+            None => true,
             Some(Ok(ids)) => {
                 if let Err(err) = self.sender.deliver_now(&ids).await {
                     tracing::warn!(error = %err, "replies recorded but not delivered yet; the sender retries");
                 }
+                true
             }
-            Some(Err(err)) => tracing::error!(error = %err, "could not handle a Telegram update"),
+            Some(Err(err)) if err.is_transient() => {
+                tracing::warn!(error = %err, "database unavailable; the update will come again");
+                false
+            }
+            Some(Err(err)) => {
+                tracing::error!(error = %err, "could not handle a Telegram update");
+                true
+            }
         }
     }
 
@@ -166,12 +178,15 @@ impl Receiver {
             },
             None => data.to_owned(),
         };
-        let chat = message.chat();
-        let chat = ChatRef {
-            platform: Platform::Telegram,
-            chat_id: chat.id.0.to_string(),
-            thread_id: None,
-            is_direct: chat.is_private(),
+        let chat = match message {
+            // The topic the question was asked in, so the answer and its state are there.
+            MaybeInaccessibleMessage::Regular(message) => chat_ref(message),
+            MaybeInaccessibleMessage::Inaccessible(_) => ChatRef {
+                platform: Platform::Telegram,
+                chat_id: message.chat().id.0.to_string(),
+                thread_id: None,
+                is_direct: message.chat().is_private(),
+            },
         };
         let mut inbound = Inbound::text(chat, query.from.id.0.to_string(), String::new());
         inbound.sender_name = Some(query.from.full_name());
@@ -257,6 +272,12 @@ fn chat_ref(message: &Message) -> ChatRef {
     }
 }
 
+/// Byte offset of `needle` (ASCII) in `haystack`, ignoring ASCII case.
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    (0..=h.len().checked_sub(n.len())?).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
 /// In a group, the text meant for us: when it mentions the bot (`@bot …`, or a command
 /// addressed as `/apps@bot`) or replies to one of its messages. A bare `/apps` in a group
 /// may be meant for another bot and is left alone. `None` when the message is for the
@@ -269,18 +290,33 @@ fn addressed_text(text: &str, message: &Message, me: &Me) -> Option<String> {
         .and_then(|m| m.from.as_ref())
         .is_some_and(|u| u.id == me.user.id);
     let is_command = text.starts_with('/');
-    let lower = text.to_lowercase();
-    let mentioned = !username.is_empty() && lower.contains(&mention.to_lowercase());
-    if !(mentioned || replied_to_us) {
+    // Usernames are ASCII: an ASCII case-insensitive search keeps byte offsets of the text
+    // itself (lower-casing "İ" would shift them).
+    let found = (!username.is_empty())
+        .then(|| find_ascii_ci(text, &mention))
+        .flatten();
+    if found.is_none() && !replied_to_us {
         return None;
     }
-    let cleaned = if mentioned && !is_command {
-        let start = lower
-            .find(&mention.to_lowercase())
-            .expect("the mention was found above");
-        format!("{}{}", &text[..start], &text[start + mention.len()..])
-    } else {
-        text.to_owned()
+    let cleaned = match found {
+        Some(start) if !is_command => {
+            format!("{}{}", &text[..start], &text[start + mention.len()..])
+        }
+        _ => text.to_owned(),
     };
     Some(cleaned.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_ascii_ci;
+
+    #[test]
+    fn mentions_are_found_at_the_texts_own_offsets() {
+        let text = "İş İlanı @JTP_bot ödeme";
+        let at = find_ascii_ci(text, "@jtp_bot").expect("found");
+        assert_eq!(&text[at..at + 8], "@JTP_bot");
+        assert_eq!(find_ascii_ci("no mention here", "@jtp_bot"), None);
+        assert_eq!(find_ascii_ci("@j", "@jtp_bot"), None);
+    }
 }

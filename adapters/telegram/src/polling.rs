@@ -23,6 +23,10 @@ pub(crate) async fn run(receiver: Receiver, timeout_secs: u32) -> Result<(), Tel
         .poll_offset("telegram", &account)
         .await?
         .unwrap_or(0);
+    // Telegram refuses getUpdates while a webhook is set (from an earlier webhook run).
+    if let Err(err) = receiver.client().delete_webhook().await {
+        tracing::warn!(error = %err, "could not remove a webhook; polling may be refused");
+    }
     let mut failures: u32 = 0;
     loop {
         let polled = receiver
@@ -53,7 +57,11 @@ pub(crate) async fn run(receiver: Receiver, timeout_secs: u32) -> Result<(), Tel
         };
         for update in updates {
             let next = i64::from(update.id.0) + 1;
-            receiver.handle(update).await;
+            if !receiver.handle(update).await {
+                // Not saved, not confirmed: the next poll brings it again, after a pause.
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                break;
+            }
             offset = next;
             if let Err(err) = receiver
                 .store()

@@ -44,13 +44,27 @@ pub(crate) async fn serve(receiver: Receiver, config: WebhookConfig) -> Result<(
         receiver,
         secret: config.secret,
     });
-    let app = Router::new().route(&path, post(update)).with_state(state);
+    let app = Router::new()
+        .route(&path, post(update))
+        .with_state(state.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| TelegramError::Webhook(format!("cannot listen on {}: {e}", config.listen)))?;
-    axum::serve(listener, app)
-        .await
-        .map_err(|e| TelegramError::Webhook(e.to_string()))
+    // Inbound is live while the server listens: a quiet hour without updates is not a
+    // stalled webhook.
+    let alive = keep_alive(&state);
+    tokio::select! {
+        served = axum::serve(listener, app) => served.map_err(|e| TelegramError::Webhook(e.to_string())),
+        never = alive => match never {},
+    }
+}
+
+/// Report inbound as live every few seconds, for ever.
+async fn keep_alive(hook: &Hook) -> std::convert::Infallible {
+    loop {
+        hook.receiver.health().inbound_ok();
+        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    }
 }
 
 /// The path part of the public URL (where the load balancer forwards to), `/` if none.
@@ -76,8 +90,12 @@ async fn update(State(hook): State<Arc<Hook>>, headers: HeaderMap, body: Bytes) 
         return StatusCode::OK;
     };
     hook.receiver.health().inbound_ok();
-    hook.receiver.handle(update).await;
-    StatusCode::OK
+    if hook.receiver.handle(update).await {
+        StatusCode::OK
+    } else {
+        // Telegram redelivers on a non-2xx answer.
+        StatusCode::SERVICE_UNAVAILABLE
+    }
 }
 
 /// Compare secrets without revealing, by timing, how much of a guess was right.

@@ -44,6 +44,14 @@ pub enum CoreError {
     Tool(#[from] crate::orchestrator::OrchestratorError),
 }
 
+impl CoreError {
+    /// The database could not be reached or was busy: the same message, handled again
+    /// later, may well succeed (an adapter should have the platform redeliver it).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, CoreError::Store(StoreError::Unavailable(_)))
+    }
+}
+
 /// The conversation core. Cheap to clone; one per process, shared by every adapter.
 #[derive(Debug, Clone)]
 pub struct Core {

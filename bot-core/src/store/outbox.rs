@@ -149,6 +149,27 @@ impl Store {
         })
     }
 
+    /// Extend this owner's lease on a row it is about to send; false when the lease was
+    /// lost (the row was reclaimed, or is no longer being sent), and it must not be sent.
+    pub async fn renew_outbox_lease(
+        &self,
+        id: i64,
+        owner: &str,
+        lease: Duration,
+    ) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            let renewed = sqlx::query(
+                "UPDATE outbox SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND state = 'sending'",
+            )
+            .bind(lease_end(lease))
+            .bind(id)
+            .bind(owner)
+            .execute(pool)
+            .await?;
+            Ok(renewed.rows_affected() == 1)
+        })
+    }
+
     /// Record many deliveries in one statement (the sender's group commit). Only rows this
     /// owner still holds are marked; returns how many were.
     pub async fn mark_outbox_sent_many(

@@ -186,6 +186,32 @@ impl Store {
         Ok(())
     }
 
+    /// Move a claimed recurring reminder on to its next occurrence without sending this one
+    /// (nowhere to send it now); only the lease holder can.
+    pub async fn skip_occurrence(
+        &self,
+        reminder: &Reminder,
+        owner: &str,
+        next: NextOccurrence,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE reminders SET occurrence = occurrence + 1, local_time = $1, due_at = $2, \
+                 lease_owner = NULL, lease_until = NULL, updated_at = $3 \
+                 WHERE id = $4 AND lease_owner = $5 AND state = 'pending' AND occurrence = $6",
+            )
+            .bind(next.local_time.format(LOCAL_FORMAT).to_string())
+            .bind(next.due_at)
+            .bind(now())
+            .bind(reminder.id)
+            .bind(owner)
+            .bind(reminder.occurrence)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
     /// Release a claimed reminder that cannot be sent now (no chat known), marking it failed
     /// so operators see it rather than it being retried for ever.
     pub async fn fail_reminder(&self, reminder_id: i64, owner: &str) -> Result<(), StoreError> {

@@ -227,6 +227,14 @@ impl BuiltinTools {
             .map_err(internal)?
             .filter(|r| matches!(r.state, ReminderState::Pending | ReminderState::Fired))
             .ok_or_else(|| not_found("pending reminder", p.reminder_id))?;
+        if current.rrule.is_some() {
+            // Its wall time anchors the series: moving it would move every later occurrence.
+            return Err(ErrorData::invalid_params(
+                "a repeating reminder cannot be snoozed (it would move the whole series); \
+                 complete this occurrence or create a one-off reminder",
+                None,
+            ));
+        }
         let local = match (p.minutes, p.until.as_deref()) {
             (Some(minutes), None) if (1..=MAX_SNOOZE_MINUTES).contains(&minutes) => {
                 // From now when it already fired, so a snooze never lands in the past.
