@@ -654,6 +654,11 @@ async fn adapters_keep_their_offsets_and_long_button_payloads(store: Store) {
     );
     assert_eq!(store.button_payload(key).await.unwrap(), Some(long));
     assert_eq!(store.button_payload(key + 1000).await.unwrap(), None);
+
+    assert_eq!(store.parts_sent("reply:7:0").await.unwrap(), 0);
+    store.note_parts_sent("reply:7:0", 1).await.unwrap();
+    store.note_parts_sent("reply:7:0", 2).await.unwrap();
+    assert_eq!(store.parts_sent("reply:7:0").await.unwrap(), 2);
 }
 
 both_backends!(

@@ -28,3 +28,11 @@ CREATE TABLE button_payloads (
     payload     TEXT NOT NULL UNIQUE,
     created_at  TEXT NOT NULL
 );
+
+-- How many parts of a message split for a platform's length limit were already sent, so a
+-- retry sends only the rest.
+CREATE TABLE delivery_progress (
+    idempotency_key  TEXT PRIMARY KEY,
+    parts_sent       INTEGER NOT NULL,
+    updated_at       TEXT NOT NULL
+);

@@ -71,14 +71,15 @@ impl Adapter for TelegramAdapter {
         Platform::Telegram
     }
 
-    /// Telegram has no idempotency key for sends, so the key is not used: a crash between
-    /// Telegram's answer and the outbox's record is the one window where a message can
-    /// arrive twice.
+    /// Telegram has no idempotency key for sends: a crash between Telegram's answer and the
+    /// outbox's record is the one window where a message can arrive twice. The key does
+    /// serve a message split in parts: the parts sent are noted under it, and a retry sends
+    /// only the rest.
     async fn deliver(
         &self,
         chat: &ChatRef,
         message: &Outbound,
-        _idempotency_key: &str,
+        idempotency_key: &str,
     ) -> Result<String, DeliveryError> {
         let chat_id: i64 = chat.chat_id.parse().map_err(|_| {
             DeliveryError::Unreachable(format!("not a Telegram chat id: {}", chat.chat_id))
@@ -94,8 +95,20 @@ impl Adapter for TelegramAdapter {
         } else {
             Some(self.keyboard(&message.buttons).await?)
         };
+        let split = parts.len() > 1;
+        let already = if split {
+            self.store
+                .parts_sent(idempotency_key)
+                .await
+                .map_err(|e| DeliveryError::Transient {
+                    reason: format!("could not read delivery progress: {e}"),
+                    retry_after: None,
+                })?
+        } else {
+            0
+        };
         let mut last = String::new();
-        for (n, part) in parts.iter().enumerate() {
+        for (n, part) in parts.iter().enumerate().skip(already) {
             let mut request = self
                 .client
                 .send_message(ChatId(chat_id), part)
@@ -109,7 +122,15 @@ impl Adapter for TelegramAdapter {
                 request = request.reply_markup(keyboard.clone());
             }
             match request.await {
-                Ok(sent) => last = format!("{chat_id}:{}", sent.id.0),
+                Ok(sent) => {
+                    last = format!("{chat_id}:{}", sent.id.0);
+                    if split && n + 1 < parts.len() {
+                        // Best effort: without the note a retry repeats this part.
+                        if let Err(err) = self.store.note_parts_sent(idempotency_key, n + 1).await {
+                            tracing::warn!(error = %err, "could not note a sent part");
+                        }
+                    }
+                }
                 Err(err) => {
                     let err = classify(err);
                     self.health.outbound_failed(&err);

@@ -87,4 +87,37 @@ impl Store {
             Ok(found.is_some())
         })
     }
+
+    /// How many parts of the message with this idempotency key were sent already.
+    pub async fn parts_sent(&self, idempotency_key: &str) -> Result<usize, StoreError> {
+        let sent: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT parts_sent FROM delivery_progress WHERE idempotency_key = $1")
+                .bind(idempotency_key)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(sent.and_then(|n| usize::try_from(n).ok()).unwrap_or(0))
+    }
+
+    /// Note that `parts` parts of the message with this idempotency key are sent.
+    pub async fn note_parts_sent(
+        &self,
+        idempotency_key: &str,
+        parts: usize,
+    ) -> Result<(), StoreError> {
+        let parts = i64::try_from(parts).unwrap_or(i64::MAX);
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO delivery_progress (idempotency_key, parts_sent, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (idempotency_key) DO UPDATE SET parts_sent = excluded.parts_sent, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(idempotency_key)
+            .bind(parts)
+            .bind(now())
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
 }
