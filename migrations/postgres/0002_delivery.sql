@@ -33,6 +33,6 @@ CREATE TABLE button_payloads (
 -- retry sends only the rest.
 CREATE TABLE delivery_progress (
     idempotency_key  TEXT PRIMARY KEY,
-    parts_sent       INTEGER NOT NULL,
+    parts_sent       BIGINT NOT NULL,
     updated_at       TIMESTAMPTZ NOT NULL
 );
