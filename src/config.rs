@@ -85,7 +85,7 @@ impl Default for HealthConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct SchedulerConfig {
     /// Seconds a worker holds what it claimed (reminders, outbox rows): how soon another
-    /// process takes over from one that died. Each delivery attempt gets at most half.
+    /// process takes over from one that died. A send in progress keeps renewing it.
     pub lease_seconds: u64,
 }
 

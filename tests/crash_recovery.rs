@@ -66,7 +66,8 @@ fn witnessed(log: &Path) -> (HashMap<String, usize>, usize) {
     let Ok(text) = std::fs::read_to_string(log) else {
         return (shown, 0);
     };
-    for line in text.lines() {
+    // Only whole lines: the running process may be half-way through appending one.
+    for line in text.split_inclusive('\n').filter(|l| l.ends_with('\n')) {
         let entry: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
         if let Some(key) = entry["key"].as_str() {
             *shown.entry(key.to_owned()).or_insert(0) += 1;

@@ -28,9 +28,9 @@ fn start_bot(dir: &Path, api_url: &str, extra: &[(&str, &str)]) -> (Child, Strin
         .env("JTP_TELEGRAM__POLL_TIMEOUT_SECS", "1")
         .env("JTP_HEALTH__LISTEN", "127.0.0.1:0")
         .env("JTP_TIMEZONE", "Europe/Zurich")
-        // Long enough that a send held back by the Throttle (1/s per chat, a freeze after
-        // a 429) is not timed out and retried while Telegram already has it.
-        .env("JTP_SCHEDULER__LEASE_SECONDS", "30")
+        // Short, so sends held back by the Throttle (1/s per chat, a freeze after a 429)
+        // outlast it: their leases must be renewed, not the sends retried.
+        .env("JTP_SCHEDULER__LEASE_SECONDS", "4")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     for (key, value) in extra {

@@ -11,9 +11,10 @@ use tokio::sync::mpsc;
 
 /// How long a claimed row stays ours before another sender may take it over (default).
 pub const LEASE: Duration = Duration::from_secs(60);
-/// Longest one delivery attempt may take: at most half the lease, so a slow send is never
-/// reclaimed (and sent again) while it is still in flight.
-const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest one delivery attempt may take. While it runs its row's lease is renewed, so a
+/// slow send (a platform's rate limiter holding it back) is never reclaimed and sent again
+/// by another sender; giving up sooner could not stop a send already queued either.
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(300);
 /// Rows claimed at a time.
 const BATCH: i64 = 500;
 /// Attempts before a transiently failing message is marked failed.
@@ -41,8 +42,7 @@ impl OutboxSender {
         }
     }
 
-    /// Hold claimed rows for `lease` instead of [`LEASE`] (each attempt is then bounded to
-    /// half of it).
+    /// Hold claimed rows for `lease` instead of [`LEASE`] (renewed while a send runs).
     pub fn with_lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
         self
@@ -125,8 +125,8 @@ impl OutboxSender {
         let sending = async move {
             for claimed in batch {
                 // The batch shares one lease. Once a quarter of it is gone, renew this row's
-                // before sending, so a send (at most half a lease) never outlives it and the
-                // row is never reclaimed, and sent again, while in flight.
+                // before sending (the send then keeps renewing it), so the row is never
+                // reclaimed, and sent again, while in flight.
                 if claimed_at.elapsed() > self.lease / 4
                     && !self
                         .store
@@ -157,21 +157,44 @@ impl OutboxSender {
         Ok(())
     }
 
-    /// One delivery attempt, bounded in time.
+    /// One delivery attempt, bounded in time, keeping the row's lease alive meanwhile.
     async fn attempt(&self, claimed: &ClaimedMessage) -> Result<String, DeliveryError> {
-        let limit = DELIVERY_TIMEOUT.min(self.lease / 2);
-        tokio::time::timeout(
-            limit,
-            self.adapter
-                .deliver(&claimed.chat, &claimed.message, &claimed.key),
-        )
-        .await
-        .unwrap_or_else(|_| {
-            Err(DeliveryError::Transient {
-                reason: format!("no answer from the platform within {limit:?}"),
-                retry_after: None,
+        let limit = DELIVERY_TIMEOUT;
+        let send = self
+            .adapter
+            .deliver(&claimed.chat, &claimed.message, &claimed.key);
+        let attempt = async {
+            tokio::select! {
+                sent = send => sent,
+                never = self.keep_leased(claimed.id) => match never {},
+            }
+        };
+        tokio::time::timeout(limit, attempt)
+            .await
+            .unwrap_or_else(|_| {
+                Err(DeliveryError::Transient {
+                    reason: format!("no answer from the platform within {limit:?}"),
+                    retry_after: None,
+                })
             })
-        })
+    }
+
+    /// Renew a row's lease every quarter lease, for as long as it is polled.
+    async fn keep_leased(&self, id: i64) -> std::convert::Infallible {
+        loop {
+            tokio::time::sleep(self.lease / 4).await;
+            match self
+                .store
+                .renew_outbox_lease(id, &self.owner, self.lease)
+                .await
+            {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!(id, "lease lost while sending"),
+                Err(err) => {
+                    tracing::warn!(id, error = %err, "could not renew a lease while sending")
+                }
+            }
+        }
     }
 
     /// Write down what became of a group of attempts: the delivered ones first, in one
