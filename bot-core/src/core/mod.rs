@@ -11,6 +11,7 @@ mod settings;
 mod tool_client;
 
 use crate::message::Inbound;
+use crate::store::InboundLog;
 use crate::store::{self, Store, StoreError};
 use crate::understand::Intent;
 use chrono_tz::Tz;
@@ -148,42 +149,51 @@ impl Core {
         } else {
             text.chars().take(self.config.max_message_chars).collect()
         };
-        let message_id = self
-            .store
-            .log_inbound_from(
-                user.id,
-                chat.id,
-                &logged,
-                Some(answer.intent.as_str()),
-                inbound.message_id.as_deref(),
-            )
-            .await?;
-        let reply_key = format!("reply:{message_id}");
         let state = turn.state.to_stored();
-        if inbound.chat.is_direct || !privacy::is_private(answer.intent) {
-            return Ok(self
-                .store
-                .record_replies(
-                    user.id,
-                    &inbound.chat,
-                    chat.id,
-                    &reply_key,
-                    &answer.messages,
-                    state.as_deref(),
-                )
-                .await?);
-        }
+        let log = InboundLog {
+            chat_id: chat.id,
+            text: &logged,
+            intent: Some(answer.intent.as_str()),
+            platform_message_id: inbound.message_id.as_deref(),
+        };
         // Asked in a group about something private: the answer goes to the person's direct
-        // chat, the group gets a pointer (or how to open a direct chat).
-        Ok(privacy::answer_privately(
-            &self.store,
-            user.id,
-            inbound,
-            chat.id,
-            &reply_key,
-            &answer.messages,
-            state.as_deref(),
-        )
-        .await?)
+        // chat and the group gets a pointer (or, without a direct chat, only how to open one).
+        let route = if inbound.chat.is_direct || !privacy::is_private(answer.intent) {
+            privacy::Route::here(&inbound.chat, chat.id, answer.messages)
+        } else {
+            privacy::route(&self.store, inbound, chat.id, answer.messages).await?
+        };
+        // The inbound message and its answer are logged in one transaction: a crash leaves
+        // neither (the redelivery is handled afresh) or both (the redelivery is skipped).
+        let Some((logged_id, mut ids)) = self
+            .store
+            .record_turn(
+                user.id,
+                &log,
+                &route.chat,
+                route.chat_id,
+                &route.messages,
+                state.as_deref(),
+            )
+            .await?
+        else {
+            tracing::debug!("inbound message recorded by another handler meanwhile; skipped");
+            return Ok(Vec::new());
+        };
+        if let Some(pointer) = route.pointer {
+            ids.extend(
+                self.store
+                    .record_replies(
+                        user.id,
+                        &inbound.chat,
+                        chat.id,
+                        &format!("reply:{logged_id}:pointer"),
+                        &[pointer],
+                        None,
+                    )
+                    .await?,
+            );
+        }
+        Ok(ids)
     }
 }

@@ -27,18 +27,36 @@ pub(crate) const SENT_PRIVATELY: &str =
 pub(crate) const OPEN_A_PRIVATE_CHAT: &str = "🔒 I keep applications, reminders and settings \
      private. Open a private chat with me (tap my name, then Start) and ask me there.";
 
-/// Record `messages` for the person's direct chat on the same platform, and the pointer for
-/// the group; or, without a direct chat, only the explanation in the group. Returns the
-/// outbox ids to deliver now.
-pub(crate) async fn answer_privately(
+/// Where an answer goes: its chat (and that chat's row id), the messages, and a pointer to
+/// leave where the question was asked, if the answer went elsewhere.
+pub(crate) struct Route {
+    pub chat: ChatRef,
+    pub chat_id: i64,
+    pub messages: Vec<Outbound>,
+    pub pointer: Option<Outbound>,
+}
+
+impl Route {
+    /// The answer goes where the question was asked.
+    pub(crate) fn here(chat: &ChatRef, chat_id: i64, messages: Vec<Outbound>) -> Self {
+        Self {
+            chat: chat.clone(),
+            chat_id,
+            messages,
+            pointer: None,
+        }
+    }
+}
+
+/// Route a private answer to a question asked in a group: to the person's direct chat on the
+/// same platform with a pointer in the group, or, when they have no direct chat with the
+/// bot, only the explanation of how to open one, in the group.
+pub(crate) async fn route(
     store: &Store,
-    user_id: i64,
     inbound: &Inbound,
     group_chat_id: i64,
-    reply_key: &str,
-    messages: &[Outbound],
-    dialogue_state: Option<&str>,
-) -> Result<Vec<i64>, StoreError> {
+    messages: Vec<Outbound>,
+) -> Result<Route, StoreError> {
     // A person's direct chat with a bot has the person's own id on Telegram and Discord.
     let direct = ChatRef {
         platform: inbound.chat.platform,
@@ -50,41 +68,19 @@ pub(crate) async fn answer_privately(
         .has_direct_chat(direct.platform.as_str(), &direct.chat_id)
         .await?
     {
-        return store
-            .record_replies(
-                user_id,
-                &inbound.chat,
-                group_chat_id,
-                reply_key,
-                &[Outbound::text(OPEN_A_PRIVATE_CHAT)],
-                None,
-            )
-            .await;
+        return Ok(Route::here(
+            &inbound.chat,
+            group_chat_id,
+            vec![Outbound::text(OPEN_A_PRIVATE_CHAT)],
+        ));
     }
     let direct_id = store.upsert_chat(&direct).await?.id;
     // The conversation goes on where the answer went: a question asked back ("which
-    // company?") is answered in the direct chat.
-    let mut ids = store
-        .record_replies(
-            user_id,
-            &direct,
-            direct_id,
-            &format!("{reply_key}:direct"),
-            messages,
-            dialogue_state,
-        )
-        .await?;
-    ids.extend(
-        store
-            .record_replies(
-                user_id,
-                &inbound.chat,
-                group_chat_id,
-                reply_key,
-                &[Outbound::text(SENT_PRIVATELY)],
-                None,
-            )
-            .await?,
-    );
-    Ok(ids)
+    // company?") is answered in the direct chat, whose dialogue state the turn writes.
+    Ok(Route {
+        chat: direct,
+        chat_id: direct_id,
+        messages,
+        pointer: Some(Outbound::text(SENT_PRIVATELY)),
+    })
 }

@@ -19,6 +19,89 @@ impl Direction {
     }
 }
 
+/// Write one answer inside a transaction `$tx`: the dialogue state (`None` clears it), the
+/// outbound messages in the log, their outbox rows under `$key:<n>`. Evaluates to the outbox
+/// row ids in order; a key already in the outbox adds nothing twice.
+macro_rules! write_replies {
+    ($tx:ident, $user_id:expr, $chat:expr, $chat_id:expr, $reply_key:expr, $replies:expr, $payloads:expr, $chat_json:expr, $dialogue_state:expr, $at:expr) => {{
+        let (user_id, chat, chat_id, reply_key, replies, payloads, chat_json, dialogue_state, at): (
+            i64,
+            &ChatRef,
+            i64,
+            &str,
+            &[Outbound],
+            &[String],
+            &str,
+            Option<&str>,
+            chrono::DateTime<chrono::Utc>,
+        ) = (
+            $user_id, $chat, $chat_id, $reply_key, $replies, $payloads, $chat_json, $dialogue_state, $at,
+        );
+            match dialogue_state {
+            Some(state) => {
+                sqlx::query(
+                    "INSERT INTO dialogue_states (user_id, chat_id, state, updated_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (user_id, chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                )
+                .bind(user_id)
+                .bind(chat_id)
+                .bind(state)
+                .bind(at)
+                .execute(&mut *$tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM dialogue_states WHERE user_id = $1 AND chat_id = $2")
+                    .bind(user_id)
+                    .bind(chat_id)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+        }
+        let mut ids = Vec::with_capacity(replies.len());
+        for (n, (reply, payload)) in replies.iter().zip(payloads).enumerate() {
+            let key = format!("{reply_key}:{n}");
+            let inserted: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO outbox (idempotency_key, user_id, platform, chat_id, chat_ref, payload, next_attempt_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+            )
+            .bind(&key)
+            .bind(user_id)
+            .bind(chat.platform.as_str())
+            .bind(&chat.chat_id)
+            .bind(&chat_json)
+            .bind(payload)
+            .bind(at)
+            .fetch_optional(&mut *$tx)
+            .await?;
+            let id = match inserted {
+                Some(id) => {
+                    sqlx::query(
+                        "INSERT INTO messages (user_id, chat_id, direction, text, intent, created_at) \
+                         VALUES ($1, $2, $3, $4, NULL, $5)",
+                    )
+                    .bind(user_id)
+                    .bind(chat_id)
+                    .bind(Direction::Out.as_str())
+                    .bind(&reply.text)
+                    .bind(at)
+                    .execute(&mut *$tx)
+                    .await?;
+                    id
+                }
+                None => {
+                    sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = $1")
+                        .bind(&key)
+                        .fetch_one(&mut *$tx)
+                        .await?
+                }
+            };
+            ids.push(id);
+        }
+        ids
+    }};
+}
+
 impl Store {
     /// Log one inbound message; its id seeds the idempotency keys of the replies to it.
     pub async fn log_inbound(
@@ -136,77 +219,76 @@ impl Store {
         dialogue_state: Option<&str>,
     ) -> Result<Vec<i64>, StoreError> {
         let at = now();
-        let chat_json = serde_json::to_string(chat)
-            .map_err(|e| StoreError::Corrupt(format!("chat reference not serialisable: {e}")))?;
-        let payloads = replies
-            .iter()
-            .map(serde_json::to_string)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| StoreError::Corrupt(format!("reply not serialisable: {e}")))?;
+        let (chat_json, payloads) = serialise(chat, replies)?;
         let ids = in_tx!(self, tx => {
-            match dialogue_state {
-                Some(state) => {
-                    sqlx::query(
-                        "INSERT INTO dialogue_states (user_id, chat_id, state, updated_at) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (user_id, chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-                    )
-                    .bind(user_id)
-                    .bind(chat_id)
-                    .bind(state)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                None => {
-                    sqlx::query("DELETE FROM dialogue_states WHERE user_id = $1 AND chat_id = $2")
-                        .bind(user_id)
-                        .bind(chat_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-            let mut ids = Vec::with_capacity(replies.len());
-            for (n, (reply, payload)) in replies.iter().zip(&payloads).enumerate() {
-                let key = format!("{reply_key}:{n}");
-                let inserted: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO outbox (idempotency_key, user_id, platform, chat_id, chat_ref, payload, next_attempt_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
-                )
-                .bind(&key)
-                .bind(user_id)
-                .bind(chat.platform.as_str())
-                .bind(&chat.chat_id)
-                .bind(&chat_json)
-                .bind(payload)
-                .bind(at)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let id = match inserted {
-                    Some(id) => {
-                        sqlx::query(
-                            "INSERT INTO messages (user_id, chat_id, direction, text, intent, created_at) \
-                             VALUES ($1, $2, $3, $4, NULL, $5)",
-                        )
-                        .bind(user_id)
-                        .bind(chat_id)
-                        .bind(Direction::Out.as_str())
-                        .bind(&reply.text)
-                        .bind(at)
-                        .execute(&mut *tx)
-                        .await?;
-                        id
-                    }
-                    None => {
-                        sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = $1")
-                            .bind(&key)
-                            .fetch_one(&mut *tx)
-                            .await?
-                    }
-                };
-                ids.push(id);
-            }
-            ids
+            write_replies!(tx, user_id, chat, chat_id, reply_key, replies, &payloads, &chat_json, dialogue_state, at)
         });
         Ok(ids)
     }
+
+    /// Record a whole turn in one transaction: the inbound message in the log (with the
+    /// platform's id for it) and the answer to it (see [`Store::record_replies`]), under the
+    /// reply key `reply:<inbound id>`. `None` when the platform message was logged before —
+    /// a redelivery, or a second copy handled at the same time — and nothing is written.
+    /// Returns the inbound log id and the outbox row ids.
+    pub async fn record_turn(
+        &self,
+        user_id: i64,
+        inbound: &InboundLog<'_>,
+        chat: &ChatRef,
+        chat_id: i64,
+        replies: &[Outbound],
+        dialogue_state: Option<&str>,
+    ) -> Result<Option<(i64, Vec<i64>)>, StoreError> {
+        let at = now();
+        let (chat_json, payloads) = serialise(chat, replies)?;
+        let recorded = in_tx!(self, tx => {
+            let logged: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO messages (user_id, chat_id, direction, text, intent, created_at, platform_message_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (chat_id, platform_message_id) WHERE platform_message_id IS NOT NULL DO NOTHING \
+                 RETURNING id",
+            )
+            .bind(user_id)
+            .bind(inbound.chat_id)
+            .bind(Direction::In.as_str())
+            .bind(inbound.text)
+            .bind(inbound.intent)
+            .bind(at)
+            .bind(inbound.platform_message_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match logged {
+                None => None,
+                Some(id) => {
+                    let key = format!("reply:{id}");
+                    let ids = write_replies!(tx, user_id, chat, chat_id, &key, replies, &payloads, &chat_json, dialogue_state, at);
+                    Some((id, ids))
+                }
+            }
+        });
+        Ok(recorded)
+    }
+}
+
+/// An inbound message as it is logged with its turn.
+#[derive(Debug, Clone, Copy)]
+pub struct InboundLog<'a> {
+    /// The chat it was written in (the answer may go elsewhere).
+    pub chat_id: i64,
+    pub text: &'a str,
+    pub intent: Option<&'a str>,
+    /// The platform's id for it, which makes a redelivery recognisable.
+    pub platform_message_id: Option<&'a str>,
+}
+
+fn serialise(chat: &ChatRef, replies: &[Outbound]) -> Result<(String, Vec<String>), StoreError> {
+    let chat_json = serde_json::to_string(chat)
+        .map_err(|e| StoreError::Corrupt(format!("chat reference not serialisable: {e}")))?;
+    let payloads = replies
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| StoreError::Corrupt(format!("reply not serialisable: {e}")))?;
+    Ok((chat_json, payloads))
 }

@@ -16,7 +16,7 @@ mod schedule;
 mod users;
 
 pub use applications::{Application, ApplicationEvent, EventKind, NewApplication, ReminderPlan};
-pub use conversation::Direction;
+pub use conversation::{Direction, InboundLog};
 pub use operators::{ReminderSummary, Retried};
 pub use outbox::{ClaimedMessage, OutboxCounts};
 pub use reminders::{NewReminder, Reminder, ReminderState};
