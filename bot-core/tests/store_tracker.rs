@@ -661,7 +661,73 @@ async fn adapters_keep_their_offsets_and_long_button_payloads(store: Store) {
     assert_eq!(store.parts_sent("reply:7:0").await.unwrap(), 2);
 }
 
+async fn a_turn_is_recorded_once_per_platform_message(store: Store) {
+    let user = store.resolve_user("telegram", "42", None).await.unwrap();
+    let chat = ChatRef {
+        platform: Platform::Telegram,
+        chat_id: "42".into(),
+        thread_id: None,
+        is_direct: true,
+    };
+    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
+    let log = bot_core::store::InboundLog {
+        chat_id,
+        text: "/apps",
+        intent: Some("list_applications"),
+        platform_message_id: Some("msg:7"),
+    };
+    let first = store
+        .record_turn(
+            user.id,
+            &log,
+            &chat,
+            chat_id,
+            &[Outbound::text("one")],
+            None,
+        )
+        .await
+        .unwrap();
+    let (_, ids) = first.expect("the first copy is recorded");
+    assert_eq!(ids.len(), 1);
+    assert!(store.inbound_seen(chat_id, "msg:7").await.unwrap());
+    let again = store
+        .record_turn(
+            user.id,
+            &log,
+            &chat,
+            chat_id,
+            &[Outbound::text("two")],
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(again.is_none(), "a second copy records nothing");
+    assert_eq!(store.outbox_counts().await.unwrap().pending, 1);
+    // Messages without a platform id (the terminal) are never taken for copies.
+    let console = bot_core::store::InboundLog {
+        platform_message_id: None,
+        ..log
+    };
+    for _ in 0..2 {
+        assert!(
+            store
+                .record_turn(
+                    user.id,
+                    &console,
+                    &chat,
+                    chat_id,
+                    &[Outbound::text("x")],
+                    None
+                )
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+}
+
 both_backends!(
+    a_turn_is_recorded_once_per_platform_message,
     adapters_keep_their_offsets_and_long_button_payloads,
     applications_and_their_nudges_are_written_together,
     reminders_keep_their_wall_time_and_owner,
