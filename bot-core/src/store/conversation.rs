@@ -103,7 +103,8 @@ macro_rules! write_replies {
 }
 
 impl Store {
-    /// Log one inbound message; its id seeds the idempotency keys of the replies to it.
+    /// Log one inbound message (turns are logged with their answer by
+    /// [`Store::record_turn`]).
     pub async fn log_inbound(
         &self,
         user_id: i64,
@@ -111,25 +112,10 @@ impl Store {
         text: &str,
         intent: Option<&str>,
     ) -> Result<i64, StoreError> {
-        self.log_inbound_from(user_id, chat_id, text, intent, None)
-            .await
-    }
-
-    /// Log an inbound message with the platform's id for it, which makes a second delivery
-    /// of the same message recognisable ([`Store::inbound_seen`]); the unique index on
-    /// (chat, platform id) refuses a second log of it.
-    pub async fn log_inbound_from(
-        &self,
-        user_id: i64,
-        chat_id: i64,
-        text: &str,
-        intent: Option<&str>,
-        platform_message_id: Option<&str>,
-    ) -> Result<i64, StoreError> {
         on_pool!(self, pool => {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO messages (user_id, chat_id, direction, text, intent, created_at, platform_message_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO messages (user_id, chat_id, direction, text, intent, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(user_id)
             .bind(chat_id)
@@ -137,7 +123,6 @@ impl Store {
             .bind(text)
             .bind(intent)
             .bind(now())
-            .bind(platform_message_id)
             .fetch_one(pool)
             .await?;
             Ok(id)

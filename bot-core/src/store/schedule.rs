@@ -13,6 +13,12 @@ use std::time::Duration;
 /// drivers' parameter limits (SQLite 32,766; PostgreSQL 65,535).
 const CHUNK: usize = 500;
 
+/// Move a claimed series on to its next occurrence (`$1` wall time, `$2` instant, `$3` now,
+/// `$4` id, `$5` lease owner, `$6` the occurrence claimed): only the lease holder can, once.
+const ADVANCE_SERIES: &str = "UPDATE reminders SET occurrence = occurrence + 1, local_time = $1, \
+     due_at = $2, lease_owner = NULL, lease_until = NULL, updated_at = $3 \
+     WHERE id = $4 AND lease_owner = $5 AND state = 'pending' AND occurrence = $6";
+
 impl Store {
     /// Claim up to `limit` pending reminders due at `at` for `owner`, for `lease`. A reminder
     /// whose previous owner died is claimable again once its lease ran out. On PostgreSQL
@@ -113,11 +119,7 @@ impl Store {
             }
             for nudge in nudges {
                 let Some(next) = &nudge.next else { continue };
-                let moved = sqlx::query(
-                    "UPDATE reminders SET occurrence = occurrence + 1, local_time = $1, due_at = $2, \
-                     lease_owner = NULL, lease_until = NULL, updated_at = $3 \
-                     WHERE id = $4 AND lease_owner = $5 AND state = 'pending' AND occurrence = $6",
-                )
+                let moved = sqlx::query(ADVANCE_SERIES)
                 .bind(next.local_time.format(LOCAL_FORMAT).to_string())
                 .bind(next.due_at)
                 .bind(at)
@@ -195,11 +197,7 @@ impl Store {
         next: NextOccurrence,
     ) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE reminders SET occurrence = occurrence + 1, local_time = $1, due_at = $2, \
-                 lease_owner = NULL, lease_until = NULL, updated_at = $3 \
-                 WHERE id = $4 AND lease_owner = $5 AND state = 'pending' AND occurrence = $6",
-            )
+            sqlx::query(ADVANCE_SERIES)
             .bind(next.local_time.format(LOCAL_FORMAT).to_string())
             .bind(next.due_at)
             .bind(now())
