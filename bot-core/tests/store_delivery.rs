@@ -1,0 +1,254 @@
+//! The delivery side of the store on SQLite and PostgreSQL: the outbox (each message
+//! recorded once, delivered once), a turn logged once per platform message, and what
+//! adapters keep between runs (polling offsets, long button payloads, parts sent).
+
+mod support;
+
+use bot_core::message::{ChatRef, Outbound, Platform};
+use bot_core::store::Store;
+use std::time::Duration;
+
+fn console_chat(id: &str) -> ChatRef {
+    ChatRef {
+        platform: Platform::Console,
+        chat_id: id.to_owned(),
+        thread_id: None,
+        is_direct: true,
+    }
+}
+
+async fn outbox_records_once_and_delivers_once(store: Store) {
+    let user = store.resolve_user("console", "erin", None).await.unwrap();
+    let chat = console_chat("console:erin");
+    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
+    assert_eq!(
+        store.upsert_chat(&chat).await.unwrap().id,
+        chat_id,
+        "chats are stored once"
+    );
+
+    let replies = [Outbound::text("one"), Outbound::text("two")];
+    let ids = store
+        .record_replies(
+            user.id,
+            &chat,
+            chat_id,
+            "reply:1",
+            &replies,
+            Some("{\"focus\":1}"),
+        )
+        .await
+        .unwrap();
+    let again = store
+        .record_replies(
+            user.id,
+            &chat,
+            chat_id,
+            "reply:1",
+            &replies,
+            Some("{\"focus\":1}"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids, again, "replaying the same reply key adds nothing");
+    assert_eq!(store.outbox_counts().await.unwrap().pending, 2);
+    assert_eq!(
+        store
+            .dialogue_state(user.id, chat_id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("{\"focus\":1}")
+    );
+    let log = store.recent_messages(user.id, chat_id, 10).await.unwrap();
+    assert_eq!(log.len(), 2, "outbound messages are logged once");
+
+    let claimed = store
+        .claim_outbox_row(ids[0], "a", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .expect("first claim wins");
+    assert_eq!(claimed.message.text, "one");
+    assert_eq!(claimed.chat, chat);
+    assert!(
+        store
+            .claim_outbox_row(ids[0], "b", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .is_none(),
+        "second claim loses"
+    );
+    assert!(
+        !store.mark_outbox_sent(ids[0], "b", "x").await.unwrap(),
+        "only the lease holder records"
+    );
+    assert!(store.mark_outbox_sent(ids[0], "a", "msg-1").await.unwrap());
+
+    // A sender scoped to another chat (another terminal) never takes this chat's rows.
+    let other_chat = store
+        .claim_due_outbox(
+            Platform::Console,
+            Some("console:someone-else"),
+            "other",
+            Duration::from_secs(60),
+            10,
+        )
+        .await
+        .unwrap();
+    assert!(other_chat.is_empty());
+    // A sender that dies after claiming: its lease runs out and another sender takes over.
+    let lost = store
+        .claim_due_outbox(Platform::Console, None, "dying", Duration::ZERO, 10)
+        .await
+        .unwrap();
+    assert_eq!(lost.iter().map(|m| m.id).collect::<Vec<_>>(), [ids[1]]);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let retaken = store
+        .claim_due_outbox(
+            Platform::Console,
+            Some("console:erin"),
+            "survivor",
+            Duration::from_secs(60),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(retaken.len(), 1);
+    assert_eq!(retaken[0].attempts, 2);
+    assert!(
+        store
+            .mark_outbox_sent(ids[1], "survivor", "msg-2")
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .claim_due_outbox(Platform::Console, None, "late", Duration::from_secs(60), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .claim_due_outbox(Platform::Telegram, None, "tg", Duration::from_secs(60), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let counts = store.outbox_counts().await.unwrap();
+    assert_eq!((counts.sent, counts.pending, counts.sending), (2, 0, 0));
+
+    store
+        .record_replies(user.id, &chat, chat_id, "reply:2", &[], None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.dialogue_state(user.id, chat_id).await.unwrap(),
+        None,
+        "state cleared"
+    );
+}
+
+async fn adapters_keep_their_offsets_and_long_button_payloads(store: Store) {
+    assert_eq!(store.poll_offset("telegram", "bot-1").await.unwrap(), None);
+    store
+        .save_poll_offset("telegram", "bot-1", 105)
+        .await
+        .unwrap();
+    store
+        .save_poll_offset("telegram", "bot-1", 103)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.poll_offset("telegram", "bot-1").await.unwrap(),
+        Some(105),
+        "an offset never moves backwards"
+    );
+    assert_eq!(store.poll_offset("telegram", "bot-2").await.unwrap(), None);
+
+    let long = format!("choose:{}", "x".repeat(120));
+    let key = store.button_key(&long).await.unwrap();
+    assert_eq!(
+        store.button_key(&long).await.unwrap(),
+        key,
+        "one key per payload"
+    );
+    assert_eq!(store.button_payload(key).await.unwrap(), Some(long));
+    assert_eq!(store.button_payload(key + 1000).await.unwrap(), None);
+
+    assert_eq!(store.parts_sent("reply:7:0").await.unwrap(), 0);
+    store.note_parts_sent("reply:7:0", 1).await.unwrap();
+    store.note_parts_sent("reply:7:0", 2).await.unwrap();
+    assert_eq!(store.parts_sent("reply:7:0").await.unwrap(), 2);
+}
+
+async fn a_turn_is_recorded_once_per_platform_message(store: Store) {
+    let user = store.resolve_user("telegram", "42", None).await.unwrap();
+    let chat = ChatRef {
+        platform: Platform::Telegram,
+        chat_id: "42".into(),
+        thread_id: None,
+        is_direct: true,
+    };
+    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
+    let log = bot_core::store::InboundLog {
+        chat_id,
+        text: "/apps",
+        intent: Some("list_applications"),
+        platform_message_id: Some("msg:7"),
+    };
+    let first = store
+        .record_turn(
+            user.id,
+            &log,
+            &chat,
+            chat_id,
+            &[Outbound::text("one")],
+            None,
+        )
+        .await
+        .unwrap();
+    let (_, ids) = first.expect("the first copy is recorded");
+    assert_eq!(ids.len(), 1);
+    assert!(store.inbound_seen(chat_id, "msg:7").await.unwrap());
+    let again = store
+        .record_turn(
+            user.id,
+            &log,
+            &chat,
+            chat_id,
+            &[Outbound::text("two")],
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(again.is_none(), "a second copy records nothing");
+    assert_eq!(store.outbox_counts().await.unwrap().pending, 1);
+    // Messages without a platform id (the terminal) are never taken for copies.
+    let console = bot_core::store::InboundLog {
+        platform_message_id: None,
+        ..log
+    };
+    for _ in 0..2 {
+        assert!(
+            store
+                .record_turn(
+                    user.id,
+                    &console,
+                    &chat,
+                    chat_id,
+                    &[Outbound::text("x")],
+                    None
+                )
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+}
+
+both_backends!(
+    outbox_records_once_and_delivers_once,
+    a_turn_is_recorded_once_per_platform_message,
+    adapters_keep_their_offsets_and_long_button_payloads,
+);
