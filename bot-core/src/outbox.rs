@@ -4,7 +4,8 @@
 
 use crate::adapter::{Adapter, DeliveryError};
 use crate::fault;
-use crate::store::{ClaimedMessage, Store, StoreError};
+use crate::message::ChatRef;
+use crate::store::{ClaimedMessage, OutboxClaim, Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -53,6 +54,27 @@ impl OutboxSender {
     pub fn only_chat(mut self, chat_id: impl Into<String>) -> Self {
         self.chat_id = Some(chat_id.into());
         self
+    }
+
+    /// The claim under which the scheduler may write a nudge for `chat` already held by
+    /// this sender; `None` for a chat it does not deliver to (another platform, or another
+    /// terminal's conversation).
+    pub fn claim_for(&self, chat: &ChatRef) -> Option<OutboxClaim> {
+        let ours = chat.platform == self.adapter.platform()
+            && self
+                .chat_id
+                .as_deref()
+                .is_none_or(|only| only == chat.chat_id);
+        ours.then(|| OutboxClaim {
+            owner: self.owner.clone(),
+            lease: self.lease,
+        })
+    }
+
+    /// Deliver rows already claimed for this sender (nudges the scheduler wrote claimed),
+    /// in order. A row whose lease ran out meanwhile is left to whoever took it over.
+    pub async fn deliver_claimed(&self, rows: Vec<ClaimedMessage>) -> Result<(), StoreError> {
+        self.deliver_batch(rows).await
     }
 
     /// Deliver specific rows now (the replies just recorded), in order. Rows another sender
@@ -121,13 +143,12 @@ impl OutboxSender {
             return Ok(());
         }
         let (done, mut finished) = mpsc::unbounded_channel();
-        let claimed_at = std::time::Instant::now();
         let sending = async move {
             for claimed in batch {
-                // The batch shares one lease. Once a quarter of it is gone, renew this row's
-                // before sending (the send then keeps renewing it), so the row is never
-                // reclaimed, and sent again, while in flight.
-                if claimed_at.elapsed() > self.lease / 4
+                // Once a quarter of a row's lease is gone, renew it before sending (the send
+                // then keeps renewing it), so the row is never reclaimed, and sent again,
+                // while in flight.
+                if claimed.claimed_at.elapsed() > self.lease / 4
                     && !self
                         .store
                         .renew_outbox_lease(claimed.id, &self.owner, self.lease)

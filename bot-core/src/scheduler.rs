@@ -12,12 +12,12 @@ use crate::fault;
 use crate::message::{Button, Outbound};
 use crate::outbox::OutboxSender;
 use crate::recurrence::Recurrence;
-use crate::store::{self, NextOccurrence, Nudge, Reminder, Store, StoreError};
+use crate::store::{self, ClaimedMessage, NextOccurrence, Nudge, Reminder, Store, StoreError};
 use crate::understand::time::resolve_local;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, mpsc};
 
 /// How long a claimed reminder is ours before another worker may take it (default).
 pub const LEASE: Duration = Duration::from_secs(60);
@@ -67,8 +67,22 @@ impl Scheduler {
         self.wake.clone()
     }
 
-    /// Fire everything due at `now`. Returns the outbox rows written, for delivery.
+    /// Fire everything due at `now`. Returns the outbox rows written, for delivery by
+    /// whichever sender claims them.
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<Vec<i64>, StoreError> {
+        self.fire_due(now, &[], |_, _| {}).await
+    }
+
+    /// Fire everything due at `now`, batch by batch. A nudge for a chat one of `senders`
+    /// delivers to is written already claimed for it and handed over as soon as its batch
+    /// commits (`hand_over(index of the sender, rows)`), so delivery starts while later
+    /// batches fire and no row is claimed twice. Returns every outbox row written.
+    pub async fn fire_due(
+        &self,
+        now: DateTime<Utc>,
+        senders: &[OutboxSender],
+        mut hand_over: impl FnMut(usize, Vec<ClaimedMessage>),
+    ) -> Result<Vec<i64>, StoreError> {
         let mut written = Vec::new();
         loop {
             let batch = self
@@ -79,61 +93,97 @@ impl Scheduler {
                 return Ok(written);
             }
             fault::pause_at(fault::Point::AfterClaim);
-            let users: Vec<i64> = batch.iter().map(|r| r.user_id).collect();
-            let prefs = self.store.nudge_preferences(&users).await?;
-            let mut chats = self.store.nudge_chats(&batch).await?;
-            let mut nudges = Vec::with_capacity(batch.len());
-            for reminder in batch {
-                let local = now.with_timezone(&reminder.timezone).naive_local();
-                let quiet = prefs.get(&reminder.user_id).copied().unwrap_or_default();
-                if !reminder.explicit_time && quiet.is_quiet(local.time()) {
-                    let end = resolve_local(reminder.timezone, quiet.quiet_end_after(local))
-                        .with_timezone(&Utc);
-                    // An end that resolves to the past (the repeated hour when clocks go
-                    // back) would postpone it for ever: it fires now instead.
-                    if end > now {
-                        self.store
-                            .postpone_reminder(reminder.id, &self.owner, end)
-                            .await?;
-                        continue;
-                    }
-                }
-                let (missed, next) = series_after(&reminder, local);
-                let Some(chat) = chats.remove(&reminder.id) else {
-                    tracing::warn!(reminder = reminder.id, "no direct chat to nudge in");
-                    match next {
-                        // A series outlives a chat that is closed for now: this occurrence
-                        // is skipped, the next one tries again.
-                        Some(next) => {
-                            self.store
-                                .skip_occurrence(&reminder, &self.owner, next)
-                                .await?
-                        }
-                        None => self.store.fail_reminder(reminder.id, &self.owner).await?,
-                    }
-                    continue;
-                };
-                let message = nudge(&reminder, now, missed);
-                nudges.push(Nudge {
-                    reminder,
-                    chat,
-                    message,
-                    next,
-                });
-            }
+            let (nudges, delivered_by) = self.nudges_for(batch, now, senders).await?;
             let fired = self.store.fire_reminders(&self.owner, &nudges).await?;
-            written.extend(fired.into_iter().flatten());
+            let mut handed: Vec<Vec<ClaimedMessage>> = vec![Vec::new(); senders.len()];
+            for (fired, sender) in fired.into_iter().zip(delivered_by) {
+                let Some(fired) = fired else { continue };
+                written.push(fired.outbox_id);
+                if let (Some(claimed), Some(sender)) = (fired.claimed, sender) {
+                    handed[sender].push(claimed);
+                }
+            }
+            for (index, rows) in handed.into_iter().enumerate() {
+                if !rows.is_empty() {
+                    hand_over(index, rows);
+                }
+            }
         }
     }
 
-    /// Fire reminders as they come due, for ever; `on_fired` is told of each batch (to wake
-    /// the outbox sender). Store errors are logged and retried after a pause.
-    pub async fn run(&self, on_fired: impl Fn(&[i64])) {
+    /// Turn claimed reminders into nudges, each with the index of the sender in `senders`
+    /// that will deliver it, if any. Those that must not go out now are dealt with here: an
+    /// automatic one in the person's quiet hours is postponed to their end, one with nowhere
+    /// to go fails (a series skips this occurrence instead).
+    async fn nudges_for(
+        &self,
+        batch: Vec<Reminder>,
+        now: DateTime<Utc>,
+        senders: &[OutboxSender],
+    ) -> Result<(Vec<Nudge>, Vec<Option<usize>>), StoreError> {
+        let users: Vec<i64> = batch.iter().map(|r| r.user_id).collect();
+        let prefs = self.store.nudge_preferences(&users).await?;
+        let mut chats = self.store.nudge_chats(&batch).await?;
+        let mut nudges = Vec::with_capacity(batch.len());
+        let mut delivered_by = Vec::with_capacity(batch.len());
+        for reminder in batch {
+            let local = now.with_timezone(&reminder.timezone).naive_local();
+            let quiet = prefs.get(&reminder.user_id).copied().unwrap_or_default();
+            if !reminder.explicit_time && quiet.is_quiet(local.time()) {
+                let end = resolve_local(reminder.timezone, quiet.quiet_end_after(local))
+                    .with_timezone(&Utc);
+                // An end that resolves to the past (the repeated hour when clocks go
+                // back) would postpone it for ever: it fires now instead.
+                if end > now {
+                    self.store
+                        .postpone_reminder(reminder.id, &self.owner, end)
+                        .await?;
+                    continue;
+                }
+            }
+            let (missed, next) = series_after(&reminder, local);
+            let Some(chat) = chats.remove(&reminder.id) else {
+                tracing::warn!(reminder = reminder.id, "no direct chat to nudge in");
+                match next {
+                    // A series outlives a chat that is closed for now: this occurrence
+                    // is skipped, the next one tries again.
+                    Some(next) => {
+                        self.store
+                            .skip_occurrence(&reminder, &self.owner, next)
+                            .await?
+                    }
+                    None => self.store.fail_reminder(reminder.id, &self.owner).await?,
+                }
+                continue;
+            };
+            let (sender, claim) = senders
+                .iter()
+                .enumerate()
+                .find_map(|(index, sender)| Some((Some(index), Some(sender.claim_for(&chat)?))))
+                .unwrap_or_default();
+            delivered_by.push(sender);
+            let message = nudge(&reminder, now, missed);
+            nudges.push(Nudge {
+                reminder,
+                chat,
+                message,
+                next,
+                claim,
+            });
+        }
+        Ok((nudges, delivered_by))
+    }
+
+    /// Fire reminders as they come due, for ever; rows claimed for one of `senders` are
+    /// handed over as each batch commits. Store errors are logged and retried after a pause.
+    async fn run(
+        &self,
+        senders: &[OutboxSender],
+        mut hand_over: impl FnMut(usize, Vec<ClaimedMessage>),
+    ) {
         loop {
-            match self.tick(store::now()).await {
-                Ok(ids) if !ids.is_empty() => on_fired(&ids),
-                Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "scheduler tick failed; retrying"),
+            if let Err(err) = self.fire_due(store::now(), senders, &mut hand_over).await {
+                tracing::warn!(error = %err, "scheduler tick failed; retrying");
             }
             let sleep = match self.store.next_reminder_due().await {
                 Ok(Some(next)) => (next - store::now())
@@ -184,20 +234,37 @@ impl Scheduler {
     /// is woken when a batch fires, and looks anyway within a ceiling for rows another
     /// process wrote. The one loop `jtp run` and the terminal chat both use.
     pub async fn run_with_senders(&self, senders: &[OutboxSender]) {
-        // One wake-up per sender: `notify_one` keeps a permit for a sender that is busy
-        // draining, so a batch fired meanwhile is not left for the ceiling.
-        let wakes: Vec<Notify> = senders.iter().map(|_| Notify::new()).collect();
-        let delivering = senders.iter().zip(&wakes).map(|(sender, wake)| async move {
-            loop {
-                if let Err(err) = sender.drain_due().await {
-                    tracing::warn!(error = %err, "could not deliver; retrying");
+        // Rows fired for a sender reach it claimed, over its own queue; it looks in the
+        // outbox for anything else (retries, rows a dead process left) when its next row
+        // there comes due, and within a ceiling for rows another process wrote.
+        let (queues, inboxes): (Vec<_>, Vec<_>) =
+            senders.iter().map(|_| mpsc::unbounded_channel()).unzip();
+        let delivering = senders
+            .iter()
+            .zip(inboxes)
+            .map(|(sender, mut inbox)| async move {
+                loop {
+                    if let Err(err) = sender.drain_due().await {
+                        tracing::warn!(error = %err, "could not deliver; retrying");
+                    }
+                    loop {
+                        let idle = sender.idle_for(SENDER_CEILING).await;
+                        let Ok(Some(rows)) = tokio::time::timeout(idle, inbox.recv()).await else {
+                            break;
+                        };
+                        if let Err(err) = sender.deliver_claimed(rows).await {
+                            tracing::warn!(error = %err, "could not deliver; retrying");
+                            break;
+                        }
+                    }
                 }
-                let idle = sender.idle_for(SENDER_CEILING).await;
-                let _ = tokio::time::timeout(idle, wake.notified()).await;
-            }
-        });
+            });
+        let hand_over = |index: usize, rows: Vec<ClaimedMessage>| {
+            // The receiving loop lives as long as this function: a send cannot fail.
+            let _ = queues[index].send(rows);
+        };
         tokio::join!(
-            self.run(|_| wakes.iter().for_each(Notify::notify_one)),
+            self.run(senders, hand_over),
             futures::future::join_all(delivering)
         );
     }

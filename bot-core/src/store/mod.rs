@@ -18,9 +18,9 @@ mod users;
 pub use applications::{Application, ApplicationEvent, EventKind, NewApplication, ReminderPlan};
 pub use conversation::{Direction, InboundLog};
 pub use operators::{ReminderSummary, Retried};
-pub use outbox::{ClaimedMessage, OutboxCounts};
+pub use outbox::{ClaimedMessage, OutboxClaim, OutboxCounts};
 pub use reminders::{NewReminder, Reminder, ReminderState};
-pub use schedule::{NextOccurrence, Nudge};
+pub use schedule::{NextOccurrence, Nudge, WrittenNudge};
 pub use users::{ChatRecord, Forgotten, User};
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -252,6 +252,11 @@ const SQLITE_MIGRATIONS: &[EmbeddedMigration] = &[
         "delivery",
         include_str!("../../../migrations/sqlite/0002_delivery.sql"),
     ),
+    (
+        3,
+        "queue indexes",
+        include_str!("../../../migrations/sqlite/0003_queue_indexes.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -263,6 +268,11 @@ const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
         2,
         "delivery",
         include_str!("../../../migrations/postgres/0002_delivery.sql"),
+    ),
+    (
+        3,
+        "queue indexes",
+        include_str!("../../../migrations/postgres/0003_queue_indexes.sql"),
     ),
 ];
 

@@ -6,7 +6,7 @@ use super::{Store, StoreError, now, on_pool};
 use crate::message::{ChatRef, Outbound, Platform};
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// One outbox row claimed for delivery by this process.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +19,19 @@ pub struct ClaimedMessage {
     pub message: Outbound,
     /// How many delivery attempts have been made, this one included.
     pub attempts: i64,
+    /// When this process's lease on the row began (its own clock): a sender renews the lease
+    /// before sending a row that has waited a while, rather than trusting an old one.
+    pub claimed_at: Instant,
+}
+
+/// A sender of this process for which the scheduler claims the rows it writes, in the same
+/// transaction: they need not be claimed again before delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxClaim {
+    /// The sender's name in leases.
+    pub owner: String,
+    /// How long the row stays the sender's before another may take it over.
+    pub lease: Duration,
 }
 
 /// How many outbox rows are in each state (for operators and tests).
@@ -45,11 +58,13 @@ macro_rules! claimed_from_row {
             message: serde_json::from_str(&payload)
                 .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?,
             attempts: row.try_get("attempts")?,
+            claimed_at: Instant::now(),
         }
     }};
 }
 
-fn lease_end(lease: Duration) -> DateTime<Utc> {
+/// When a lease taken now for `lease` runs out.
+pub(super) fn lease_end(lease: Duration) -> DateTime<Utc> {
     now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60))
 }
 
@@ -171,7 +186,11 @@ impl Store {
     }
 
     /// Record many deliveries in one statement (the sender's group commit). Only rows this
-    /// owner still holds are marked; returns how many were.
+    /// owner still holds are marked; returns how many were. A row has a lease owner only
+    /// while it is being sent (every way out of `sending` clears it), so the owner alone
+    /// says the row is still ours: naming the state too would let PostgreSQL's planner walk
+    /// the partial index of undelivered rows, dead entries and all, instead of looking the
+    /// ids up, which made a large backlog quadratic.
     pub async fn mark_outbox_sent_many(
         &self,
         owner: &str,
@@ -189,7 +208,7 @@ impl Store {
                 q.push_values(chunk, |mut row, (id, platform_id)| {
                     row.push_bind(*id).push_bind(platform_id.clone());
                 });
-                q.push(") AS v WHERE outbox.id = v.column1 AND outbox.state = 'sending' AND outbox.lease_owner = ")
+                q.push(") AS v WHERE outbox.id = v.column1 AND outbox.lease_owner = ")
                     .push_bind(owner.to_owned());
                 marked += q.build().execute(pool).await?.rows_affected();
             }

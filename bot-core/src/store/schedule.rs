@@ -1,15 +1,18 @@
 //! What the scheduler needs from the store: claim due reminders with a lease, turn one into
 //! an outbox message in the same transaction that advances it, and find where to send it.
 
+use super::outbox::lease_end;
 use super::reminders::{COLUMNS, LOCAL_FORMAT, reminder_from_row};
-use super::{Backend, Reminder, Store, StoreError, in_tx, now, on_pool};
+use super::{
+    Backend, ClaimedMessage, OutboxClaim, Reminder, Store, StoreError, in_tx, now, on_pool,
+};
 use crate::message::{ChatRef, Outbound};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use sqlx::{QueryBuilder, Row};
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// Rows per set-based statement: eight parameters per outbox row stays far below both
+/// Rows per set-based statement: twelve parameters per outbox row stays far below both
 /// drivers' parameter limits (SQLite 32,766; PostgreSQL 65,535).
 const CHUNK: usize = 500;
 
@@ -73,8 +76,10 @@ impl Store {
             chat: chat.clone(),
             message: message.clone(),
             next: None,
+            claim: None,
         };
-        Ok(self.fire_reminders(owner, &[nudge]).await?.pop().flatten())
+        let written = self.fire_reminders(owner, &[nudge]).await?.pop().flatten();
+        Ok(written.map(|w| w.outbox_id))
     }
 
     /// Fire claimed reminders in one transaction: each is advanced (a one-off marked fired,
@@ -82,12 +87,13 @@ impl Store {
     /// for its chat under the key (reminder, occurrence). Only the lease holder can; an
     /// occurrence already in the outbox adds nothing. Set-based — one `UPDATE … RETURNING`
     /// and one multi-row `INSERT` per chunk — because a backlog after downtime can be large.
-    /// Returns, per nudge, the new outbox row id, or `None` where nothing was written.
+    /// A nudge with a [`Nudge::claim`] is written already claimed by that sender.
+    /// Returns, per nudge, what was written, or `None` where nothing was.
     pub async fn fire_reminders(
         &self,
         owner: &str,
         nudges: &[Nudge],
-    ) -> Result<Vec<Option<i64>>, StoreError> {
+    ) -> Result<Vec<Option<WrittenNudge>>, StoreError> {
         let at = now();
         let mut rows = Vec::with_capacity(nudges.len());
         for nudge in nudges {
@@ -140,9 +146,10 @@ impl Store {
             for chunk in due.chunks(CHUNK) {
                 let mut q = QueryBuilder::new(
                     "INSERT INTO outbox (idempotency_key, user_id, platform, chat_id, chat_ref, payload, \
-                     next_attempt_at, created_at) ",
+                     next_attempt_at, created_at, state, lease_owner, lease_until, attempts) ",
                 );
                 q.push_values(chunk, |mut values, row| {
+                    let claim = row.claim.as_ref();
                     values
                         .push_bind(row.key.clone())
                         .push_bind(row.user_id)
@@ -151,7 +158,11 @@ impl Store {
                         .push_bind(row.chat_ref.clone())
                         .push_bind(row.payload.clone())
                         .push_bind(at)
-                        .push_bind(at);
+                        .push_bind(at)
+                        .push_bind(if claim.is_some() { "sending" } else { "pending" })
+                        .push_bind(claim.map(|c| c.owner.clone()))
+                        .push_bind(claim.map(|c| lease_end(c.lease)))
+                        .push_bind(i64::from(claim.is_some()));
                 });
                 q.push(" ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key");
                 let inserted: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
@@ -159,9 +170,22 @@ impl Store {
             }
             written
         });
+        let claimed_at = Instant::now();
         Ok(rows
             .iter()
-            .map(|row| written.get(&row.key).copied())
+            .zip(nudges)
+            .map(|(row, nudge)| {
+                let outbox_id = *written.get(&row.key)?;
+                let claimed = row.claim.is_some().then(|| ClaimedMessage {
+                    id: outbox_id,
+                    key: row.key.clone(),
+                    chat: nudge.chat.clone(),
+                    message: nudge.message.clone(),
+                    attempts: 1,
+                    claimed_at,
+                });
+                Some(WrittenNudge { outbox_id, claimed })
+            })
             .collect())
     }
 
@@ -342,6 +366,18 @@ pub struct Nudge {
     pub message: Outbound,
     /// For a recurring reminder, the occurrence it moves on to; `None` closes it as fired.
     pub next: Option<NextOccurrence>,
+    /// The sender of this process that will deliver it, if any: the outbox row is written
+    /// already claimed for it. `None` leaves the row for whichever sender claims it.
+    pub claim: Option<OutboxClaim>,
+}
+
+/// What firing a nudge wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenNudge {
+    /// The outbox row of the nudge.
+    pub outbox_id: i64,
+    /// The row as its sender's claim, when the nudge was written claimed.
+    pub claimed: Option<ClaimedMessage>,
 }
 
 /// When a recurring reminder comes round again: its wall time and the instant it means.
@@ -360,6 +396,7 @@ struct OutboxInsert {
     chat_id: String,
     chat_ref: String,
     payload: String,
+    claim: Option<OutboxClaim>,
 }
 
 impl OutboxInsert {
@@ -378,6 +415,7 @@ impl OutboxInsert {
             })?,
             payload: serde_json::to_string(&nudge.message)
                 .map_err(|e| StoreError::Corrupt(format!("message not serialisable: {e}")))?,
+            claim: nudge.claim.clone(),
         })
     }
 }
