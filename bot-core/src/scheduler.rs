@@ -33,8 +33,9 @@ pub mod payload {
     pub const PREFIX: &str = "rem:";
 }
 
-/// Reminders claimed per batch: one set-based transaction fires them all.
-const BATCH: i64 = 500;
+/// Reminders claimed per batch: one set-based transaction fires them all (as many as one
+/// outbox insert statement takes, see the store's chunk size).
+const BATCH: i64 = 2000;
 
 /// Fires due reminders. One per process; several processes may share a database.
 pub struct Scheduler {

@@ -81,6 +81,20 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The condition "`id` is one of the rows `select_ids` picks", for a claiming `UPDATE`,
+    /// with those rows locked against concurrent claimers. PostgreSQL locks them with
+    /// `FOR UPDATE SKIP LOCKED` and is handed them as an array, so it looks each one up by
+    /// primary key: as `id IN (…)` its planner turns to hashing the whole table once a batch
+    /// is large. SQLite runs one writer at a time, so the statement alone is atomic.
+    fn id_in_locked(self, select_ids: &str) -> String {
+        match self {
+            Backend::Postgres => format!("id = ANY(ARRAY({select_ids} FOR UPDATE SKIP LOCKED))"),
+            Backend::Sqlite => format!("id IN ({select_ids})"),
+        }
+    }
+}
+
 /// The two pool types, matched on by [`on_pool!`] and [`in_tx!`].
 #[derive(Debug, Clone)]
 pub(crate) enum Pool {

@@ -113,13 +113,10 @@ impl Store {
                    AND ($6 IS NULL OR chat_id = $6) AND \
                    ((state = 'pending' AND next_attempt_at <= $4) OR (state = 'sending' AND lease_until < $4)) \
                    ORDER BY id LIMIT $5";
-        let lock = match self.backend() {
-            super::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-            super::Backend::Sqlite => "",
-        };
         let sql = format!(
             "UPDATE outbox SET state = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
-             WHERE id IN ({due}{lock}) RETURNING {CLAIM_COLUMNS}"
+             WHERE {} RETURNING {CLAIM_COLUMNS}",
+            self.backend().id_in_locked(due)
         );
         let mut claimed = on_pool!(self, pool => {
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))

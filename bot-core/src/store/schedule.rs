@@ -3,18 +3,17 @@
 
 use super::outbox::lease_end;
 use super::reminders::{COLUMNS, LOCAL_FORMAT, reminder_from_row};
-use super::{
-    Backend, ClaimedMessage, OutboxClaim, Reminder, Store, StoreError, in_tx, now, on_pool,
-};
+use super::{ClaimedMessage, OutboxClaim, Reminder, Store, StoreError, in_tx, now, on_pool};
 use crate::message::{ChatRef, Outbound};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use sqlx::{QueryBuilder, Row};
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-/// Rows per set-based statement: twelve parameters per outbox row stays far below both
-/// drivers' parameter limits (SQLite 32,766; PostgreSQL 65,535).
-const CHUNK: usize = 500;
+/// Rows per set-based statement: 24,000 parameters (twelve per outbox row) stay below both
+/// drivers' limits (SQLite 32,766; PostgreSQL 65,535). Fewer, larger statements measured
+/// faster in the scheduler benchmark (SQLite 11.7× → 9.7× the raw update at 500 → 2,000).
+const CHUNK: usize = 2000;
 
 /// Move a claimed series on to its next occurrence (`$1` wall time, `$2` instant, `$3` now,
 /// `$4` id, `$5` lease owner, `$6` the occurrence claimed): only the lease holder can, once.
@@ -34,15 +33,11 @@ impl Store {
         at: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<Reminder>, StoreError> {
-        let lock = match self.backend() {
-            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
+        let due = "SELECT id FROM reminders WHERE state = 'pending' AND due_at <= $3 \
+                   AND (lease_until IS NULL OR lease_until < $3) ORDER BY due_at, id LIMIT $4";
         let sql = format!(
-            "UPDATE reminders SET lease_owner = $1, lease_until = $2 WHERE id IN (\
-             SELECT id FROM reminders WHERE state = 'pending' AND due_at <= $3 \
-             AND (lease_until IS NULL OR lease_until < $3) ORDER BY due_at, id LIMIT $4{lock}) \
-             RETURNING {COLUMNS}"
+            "UPDATE reminders SET lease_owner = $1, lease_until = $2 WHERE {} RETURNING {COLUMNS}",
+            self.backend().id_in_locked(due)
         );
         let until = at + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
         let mut claimed = on_pool!(self, pool => {
