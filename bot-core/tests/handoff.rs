@@ -6,43 +6,14 @@
 
 mod support;
 
-use async_trait::async_trait;
-use bot_core::message::{ChatRef, Outbound, Platform};
+use bot_core::OutboxSender;
+use bot_core::message::Platform;
 use bot_core::scheduler::Scheduler;
 use bot_core::store::{ClaimedMessage, NewReminder, Store};
-use bot_core::{Adapter, DeliveryError, OutboxSender};
 use chrono::{DateTime, Utc};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
-
-/// Records what it is asked to deliver.
-#[derive(Default)]
-struct Recorder {
-    sent: Mutex<Vec<String>>,
-}
-
-#[async_trait]
-impl Adapter for Recorder {
-    fn platform(&self) -> Platform {
-        Platform::Console
-    }
-
-    async fn deliver(
-        &self,
-        _chat: &ChatRef,
-        message: &Outbound,
-        _idempotency_key: &str,
-    ) -> Result<String, DeliveryError> {
-        self.sent.lock().unwrap().push(message.text.clone());
-        Ok(String::new())
-    }
-}
-
-impl Recorder {
-    fn sent(&self) -> Vec<String> {
-        self.sent.lock().unwrap().clone()
-    }
-}
+use support::{Recorder, console_person};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -51,15 +22,7 @@ fn at(s: &str) -> DateTime<Utc> {
 /// A person with a direct console chat `console:<name>`, and a reminder of theirs due at
 /// 09:00 UTC on 25 November 2026.
 async fn person_with_reminder(store: &Store, name: &str, text: &str) {
-    let user = store.resolve_user("console", name, None).await.unwrap().id;
-    let chat = ChatRef {
-        platform: Platform::Console,
-        chat_id: format!("console:{name}"),
-        thread_id: None,
-        is_direct: true,
-    };
-    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
-    store.log_inbound(user, chat_id, "hi", None).await.unwrap();
+    let user = console_person(store, name).await;
     let local = chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
         .unwrap()
         .and_hms_opt(9, 0, 0)
@@ -105,7 +68,7 @@ async fn fire_for_ann(store: &Store, sender: &OutboxSender) -> Vec<ClaimedMessag
 async fn a_nudge_is_handed_claimed_and_no_other_sender_takes_it(store: Store) {
     person_with_reminder(&store, "ann", "call Stripe").await;
     person_with_reminder(&store, "bob", "update the CV").await;
-    let ours = Arc::new(Recorder::default());
+    let ours = Arc::new(Recorder::new(Platform::Console));
     let sender = OutboxSender::new(store.clone(), ours.clone(), "process-a")
         .only_chat("console:ann")
         .with_lease(Duration::from_secs(60));
@@ -116,15 +79,15 @@ async fn a_nudge_is_handed_claimed_and_no_other_sender_takes_it(store: Store) {
     assert_eq!((counts.sending, counts.pending), (1, 1));
 
     // Another process's sender finds only bob's row: ann's is held.
-    let theirs = Arc::new(Recorder::default());
+    let theirs = Arc::new(Recorder::new(Platform::Console));
     let other = OutboxSender::new(store.clone(), theirs.clone(), "process-b");
     assert_eq!(other.drain_due().await.unwrap(), 1);
-    assert_eq!(theirs.sent().len(), 1);
-    assert!(theirs.sent()[0].contains("update the CV"));
+    assert_eq!(theirs.texts().len(), 1);
+    assert!(theirs.texts()[0].contains("update the CV"));
 
     sender.deliver_claimed(handed).await.unwrap();
-    assert_eq!(ours.sent().len(), 1);
-    assert!(ours.sent()[0].contains("call Stripe"));
+    assert_eq!(ours.texts().len(), 1);
+    assert!(ours.texts()[0].contains("call Stripe"));
     let counts = store.outbox_counts().await.unwrap();
     assert_eq!((counts.sent, counts.sending, counts.pending), (2, 0, 0));
 }
@@ -132,7 +95,7 @@ async fn a_nudge_is_handed_claimed_and_no_other_sender_takes_it(store: Store) {
 async fn a_handed_row_whose_lease_ran_out_is_sent_by_one_sender_only(store: Store) {
     person_with_reminder(&store, "ann", "call Stripe").await;
     person_with_reminder(&store, "bob", "update the CV").await;
-    let ours = Arc::new(Recorder::default());
+    let ours = Arc::new(Recorder::new(Platform::Console));
     let sender = OutboxSender::new(store.clone(), ours.clone(), "process-a")
         .only_chat("console:ann")
         .with_lease(Duration::from_secs(1));
@@ -141,14 +104,14 @@ async fn a_handed_row_whose_lease_ran_out_is_sent_by_one_sender_only(store: Stor
 
     // This process stalls past the lease; another takes ann's row over and delivers it.
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let theirs = Arc::new(Recorder::default());
+    let theirs = Arc::new(Recorder::new(Platform::Console));
     let other = OutboxSender::new(store.clone(), theirs.clone(), "process-b");
     assert_eq!(other.drain_due().await.unwrap(), 2);
 
     // The stalled sender wakes up with its handed row: its lease is gone, so it sends nothing.
     sender.deliver_claimed(handed).await.unwrap();
-    assert!(ours.sent().is_empty(), "sent twice: {:?}", ours.sent());
-    assert_eq!(theirs.sent().len(), 2);
+    assert!(ours.texts().is_empty(), "sent twice: {:?}", ours.texts());
+    assert_eq!(theirs.texts().len(), 2);
     assert_eq!(store.outbox_counts().await.unwrap().sent, 2);
 }
 

@@ -3,36 +3,9 @@
 
 mod support;
 
-use async_trait::async_trait;
-use bot_core::{
-    Adapter, ChatRef, Core, CoreConfig, DeliveryError, Inbound, Outbound, OutboxSender, Platform,
-    Store,
-};
-use std::sync::{Arc, Mutex};
-
-/// Stands in for a chat platform's send API: records what would have been sent, in order.
-#[derive(Default)]
-struct Recorder {
-    sent: Mutex<Vec<Outbound>>,
-}
-
-#[async_trait]
-impl Adapter for Recorder {
-    fn platform(&self) -> Platform {
-        Platform::Telegram
-    }
-
-    async fn deliver(
-        &self,
-        _chat: &ChatRef,
-        message: &Outbound,
-        _idempotency_key: &str,
-    ) -> Result<String, DeliveryError> {
-        let mut sent = self.sent.lock().unwrap();
-        sent.push(message.clone());
-        Ok(format!("tg-{}", sent.len()))
-    }
-}
+use bot_core::{ChatRef, Core, CoreConfig, Inbound, Outbound, OutboxSender, Platform, Store};
+use std::sync::Arc;
+use support::Recorder;
 
 struct Harness {
     core: Core,
@@ -43,7 +16,7 @@ struct Harness {
 
 impl Harness {
     fn new(store: Store) -> Self {
-        let recorder = Arc::new(Recorder::default());
+        let recorder = Arc::new(Recorder::new(Platform::Telegram));
         Self {
             core: Core::new(
                 store.clone(),

@@ -5,6 +5,8 @@
 
 mod support;
 
+use support::console_person;
+
 use async_trait::async_trait;
 use bot_core::message::{ChatRef, Outbound, Platform};
 use bot_core::preferences::NudgePreferences;
@@ -33,16 +35,6 @@ fn chat_of(name: &str) -> ChatRef {
 }
 
 /// A person with a direct chat they have written in (where nudges go).
-async fn person(store: &Store, name: &str) -> i64 {
-    let user = store.resolve_user("console", name, None).await.unwrap();
-    let chat_id = store.upsert_chat(&chat_of(name)).await.unwrap().id;
-    store
-        .log_inbound(user.id, chat_id, "hello", None)
-        .await
-        .unwrap();
-    user.id
-}
-
 fn series(text: &str, tz: Tz, first: &str, rule: &str) -> NewReminder {
     NewReminder {
         kind: "recurring".into(),
@@ -100,7 +92,7 @@ async fn walk(store: &Store, mut r: Reminder, expected: &[&str]) {
 }
 
 async fn weekly_review_keeps_local_time_across_zurich_dst(store: Store) {
-    let user = person(&store, "ann").await;
+    let user = console_person(&store, "ann").await;
     let r = store
         .insert_reminder(
             user,
@@ -151,7 +143,7 @@ async fn weekly_review_keeps_local_time_across_zurich_dst(store: Store) {
 }
 
 async fn daily_series_in_new_york_through_the_gap_and_the_overlap(store: Store) {
-    let user = person(&store, "ben").await;
+    let user = console_person(&store, "ben").await;
     // 02:30 does not exist on Sun 14 Mar 2027: shifted forward by the gap to 03:30 EDT;
     // the next day is 02:30 again.
     let spring = store
@@ -192,7 +184,7 @@ async fn daily_series_in_new_york_through_the_gap_and_the_overlap(store: Store) 
 }
 
 async fn missed_occurrences_after_downtime_come_as_one_message(store: Store) {
-    let user = person(&store, "cat").await;
+    let user = console_person(&store, "cat").await;
     let r = store
         .insert_reminder(
             user,
@@ -235,7 +227,7 @@ async fn missed_occurrences_after_downtime_come_as_one_message(store: Store) {
 }
 
 async fn quiet_hours_are_the_persons_own(store: Store) {
-    let user = person(&store, "dan").await;
+    let user = console_person(&store, "dan").await;
     let prefs = NudgePreferences {
         quiet_start: NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
         quiet_end: NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
@@ -302,7 +294,7 @@ impl Adapter for Blocked {
 }
 
 async fn a_blocked_chat_gets_no_more_nudges_until_the_person_writes_again(store: Store) {
-    let user = person(&store, "eve").await;
+    let user = console_person(&store, "eve").await;
     let once = |text: &str, local: &str| NewReminder {
         kind: "custom".into(),
         text: text.into(),

@@ -4,7 +4,9 @@
 
 mod support;
 
-use bot_core::message::{ChatRef, Outbound, Platform};
+use support::console_person;
+
+use bot_core::message::{Outbound, Platform};
 use bot_core::scheduler::Scheduler;
 use bot_core::store::{NewReminder, ReminderState, Store};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -15,23 +17,6 @@ const ZURICH: Tz = chrono_tz::Europe::Zurich;
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-/// A person with a direct console chat they have written in (where nudges go).
-async fn person(store: &Store, name: &str) -> i64 {
-    let user = store.resolve_user("console", name, None).await.unwrap();
-    let chat = ChatRef {
-        platform: Platform::Console,
-        chat_id: format!("console:{name}"),
-        thread_id: None,
-        is_direct: true,
-    };
-    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
-    store
-        .log_inbound(user.id, chat_id, "hello", None)
-        .await
-        .unwrap();
-    user.id
 }
 
 fn reminder(text: &str, local: &str, explicit: bool) -> NewReminder {
@@ -62,7 +47,7 @@ async fn outbox_texts(store: &Store) -> Vec<String> {
 }
 
 async fn due_reminders_fire_once_each(store: Store) {
-    let user = person(&store, "ann").await;
+    let user = console_person(&store, "ann").await;
     let r = store
         .insert_reminder(
             user,
@@ -103,7 +88,7 @@ async fn due_reminders_fire_once_each(store: Store) {
 }
 
 async fn overdue_reminders_fire_once_marked_late(store: Store) {
-    let user = person(&store, "ben").await;
+    let user = console_person(&store, "ben").await;
     store
         .insert_reminder(user, &reminder("update LinkedIn", "2026-11-25T09:00", true))
         .await
@@ -121,7 +106,7 @@ async fn overdue_reminders_fire_once_marked_late(store: Store) {
 }
 
 async fn automatic_nudges_wait_out_quiet_hours(store: Store) {
-    let user = person(&store, "cat").await;
+    let user = console_person(&store, "cat").await;
     let auto = store
         .insert_reminder(
             user,
@@ -170,7 +155,7 @@ async fn automatic_nudges_wait_out_quiet_hours(store: Store) {
 }
 
 async fn a_dead_workers_lease_runs_out_and_the_reminder_fires_once(store: Store) {
-    let user = person(&store, "dan").await;
+    let user = console_person(&store, "dan").await;
     store
         .insert_reminder(user, &reminder("send the form", "2026-11-25T10:00", true))
         .await
@@ -206,7 +191,7 @@ async fn a_dead_workers_lease_runs_out_and_the_reminder_fires_once(store: Store)
 }
 
 async fn concurrent_schedulers_deliver_each_reminder_exactly_once(store: Store) {
-    let user = person(&store, "eve").await;
+    let user = console_person(&store, "eve").await;
     for i in 0..200 {
         let minute = i % 60;
         store
@@ -242,7 +227,7 @@ async fn concurrent_schedulers_deliver_each_reminder_exactly_once(store: Store) 
 
 async fn reminders_keep_wall_time_when_the_person_moves_zone(store: Store) {
     // The due instant derives from zone + wall time, so 09:00 stays 09:00 in the stored zone.
-    let user = person(&store, "fay").await;
+    let user = console_person(&store, "fay").await;
     let r = store
         .insert_reminder(user, &reminder("weekly review", "2027-03-29T09:00", true))
         .await
@@ -272,7 +257,7 @@ async fn reminders_keep_wall_time_when_the_person_moves_zone(store: Store) {
 }
 
 async fn moving_zone_keeps_wall_times(store: Store) {
-    let user = person(&store, "gus").await;
+    let user = console_person(&store, "gus").await;
     let r = store
         .insert_reminder(user, &reminder("stand-up", "2026-12-01T09:00", true))
         .await

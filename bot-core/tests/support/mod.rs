@@ -2,9 +2,70 @@
 
 #![allow(dead_code)]
 
-use bot_core::Store;
+use async_trait::async_trait;
+use bot_core::{Adapter, ChatRef, DeliveryError, Outbound, Platform, Store};
 use jtp_testkit::PgTestDb;
 use std::future::Future;
+use std::sync::Mutex;
+
+/// Stands in for a chat platform's send API: records what would have been sent, in order,
+/// and answers with a message id of its own (`<platform>-<n>`).
+pub struct Recorder {
+    platform: Platform,
+    pub sent: Mutex<Vec<Outbound>>,
+}
+
+impl Recorder {
+    /// A recorder delivering for `platform`.
+    pub fn new(platform: Platform) -> Self {
+        Self {
+            platform,
+            sent: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The texts delivered so far.
+    pub fn texts(&self) -> Vec<String> {
+        let sent = self.sent.lock().unwrap();
+        sent.iter().map(|m| m.text.clone()).collect()
+    }
+}
+
+#[async_trait]
+impl Adapter for Recorder {
+    fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    async fn deliver(
+        &self,
+        _chat: &ChatRef,
+        message: &Outbound,
+        _idempotency_key: &str,
+    ) -> Result<String, DeliveryError> {
+        let mut sent = self.sent.lock().unwrap();
+        sent.push(message.clone());
+        Ok(format!("{}-{}", self.platform.as_str(), sent.len()))
+    }
+}
+
+/// A person with a direct console chat `console:<name>` they have written in, which is
+/// where their nudges go. Returns their user id.
+pub async fn console_person(store: &Store, name: &str) -> i64 {
+    let user = store.resolve_user("console", name, None).await.unwrap();
+    let chat = ChatRef {
+        platform: Platform::Console,
+        chat_id: format!("console:{name}"),
+        thread_id: None,
+        is_direct: true,
+    };
+    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
+    store
+        .log_inbound(user.id, chat_id, "hello", None)
+        .await
+        .unwrap();
+    user.id
+}
 
 /// A fresh store on an SQLite file in a temporary directory.
 pub async fn sqlite_store() -> (Store, tempfile::TempDir) {
