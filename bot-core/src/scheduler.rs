@@ -232,8 +232,9 @@ const SENDER_CEILING: Duration = Duration::from_secs(30);
 
 impl Scheduler {
     /// Fire reminders as they come due and keep `senders` delivering, for ever: each sender
-    /// is woken when a batch fires, and looks anyway within a ceiling for rows another
-    /// process wrote. The one loop `jtp run` and the terminal chat both use.
+    /// is handed the nudges written for it as each batch commits, and looks in the outbox
+    /// within a ceiling for rows another process wrote. The one loop `jtp run` and the
+    /// terminal chat both use.
     pub async fn run_with_senders(&self, senders: &[OutboxSender]) {
         // Rows fired for a sender reach it claimed, over its own queue; it looks in the
         // outbox for anything else (retries, rows a dead process left) when its next row

@@ -90,6 +90,9 @@ impl Store {
         nudges: &[Nudge],
     ) -> Result<Vec<Option<WrittenNudge>>, StoreError> {
         let at = now();
+        // Taken before any lease is written, so a sender never thinks a lease younger than
+        // it is.
+        let claimed_at = Instant::now();
         let mut rows = Vec::with_capacity(nudges.len());
         for nudge in nudges {
             rows.push(OutboxInsert::for_nudge(nudge)?);
@@ -165,7 +168,6 @@ impl Store {
             }
             written
         });
-        let claimed_at = Instant::now();
         Ok(rows
             .iter()
             .zip(nudges)
