@@ -3,12 +3,20 @@
 mod support;
 
 use bot_core::message::{ChatRef, Platform};
-use bot_core::store::{EventKind, NewApplication, Store};
+use bot_core::store::{EventKind, NewApplication, StatusChange, Store};
 use bot_core::tracker::{Status, TrackOutcome, Tracker};
 use chrono::{NaiveDate, TimeZone, Utc};
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).expect("valid date")
+}
+
+fn rejected(on: NaiveDate) -> StatusChange {
+    StatusChange {
+        status: Status::Rejected,
+        occurred_on: on,
+        scheduled_at: None,
+    }
 }
 
 fn new_app(company: &str, role: &str) -> NewApplication {
@@ -61,16 +69,19 @@ async fn track_update_list_and_timeline(store: Store) {
         .update_application_status(
             user.id,
             apple.id,
-            Status::Interview,
-            day(24),
-            Some(interview_at),
+            &StatusChange {
+                status: Status::Interview,
+                occurred_on: day(24),
+                scheduled_at: Some(interview_at),
+            },
+            None,
         )
         .await
         .unwrap()
         .expect("own application updates");
     assert_eq!(moved.status, Status::Interview);
     store
-        .update_application_status(user.id, ms.id, Status::Rejected, day(25), None)
+        .update_application_status(user.id, ms.id, &rejected(day(25)), None)
         .await
         .unwrap();
 
@@ -140,7 +151,7 @@ async fn every_query_is_scoped_to_its_user(store: Store) {
     );
     assert!(
         store
-            .update_application_status(bob.id, app.id, Status::Rejected, day(24), None)
+            .update_application_status(bob.id, app.id, &rejected(day(24)), None)
             .await
             .unwrap()
             .is_none()
@@ -451,13 +462,15 @@ async fn applications_and_their_nudges_are_written_together(store: Store) {
     assert_eq!(reminders[0].application_id, Some(app.id));
 
     let refused = store
-        .update_application_status_replanned(
+        .update_application_status(
             user.id,
             app.id,
-            Status::Interview,
-            day(25),
-            None,
-            &unstorable,
+            &StatusChange {
+                status: Status::Interview,
+                occurred_on: day(25),
+                scheduled_at: None,
+            },
+            Some(&unstorable),
         )
         .await;
     assert!(refused.is_err());
@@ -474,14 +487,7 @@ async fn applications_and_their_nudges_are_written_together(store: Store) {
     );
 
     store
-        .update_application_status_replanned(
-            user.id,
-            app.id,
-            Status::Rejected,
-            day(25),
-            None,
-            &|_| Vec::new(),
-        )
+        .update_application_status(user.id, app.id, &rejected(day(25)), Some(&|_| Vec::new()))
         .await
         .unwrap()
         .unwrap();

@@ -158,6 +158,16 @@ macro_rules! insert_event {
 /// The reminders an application change plans for the application as it now is.
 pub type ReminderPlan<'a> = dyn Fn(&Application) -> Vec<NewReminder> + Send + Sync + 'a;
 
+/// A move of an application to a new status, as its timeline records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusChange {
+    pub status: Status,
+    /// The day it happened (the person's local date).
+    pub occurred_on: NaiveDate,
+    /// When the event the status is about takes place (an interview), if known.
+    pub scheduled_at: Option<DateTime<Utc>>,
+}
+
 impl Store {
     /// Store a new application (status `applied`) and open its timeline, atomically.
     /// `today` is the person's local date, used when they did not say when they applied.
@@ -285,59 +295,22 @@ impl Store {
         })
     }
 
-    /// Move one of the user's applications to `status` and add the dated timeline entry,
-    /// atomically. `None` when no such application belongs to the user.
+    /// Move one of the user's applications to a new status and add the dated timeline
+    /// entry, atomically. With a `plan`, the application's automatic reminders are replaced
+    /// in the same transaction: the unanswered ones are cancelled and those the plan makes
+    /// for the new status are written. `None` when no such application belongs to the user.
     pub async fn update_application_status(
         &self,
         user_id: i64,
         application_id: i64,
-        status: Status,
-        occurred_on: NaiveDate,
-        scheduled_at: Option<DateTime<Utc>>,
-    ) -> Result<Option<Application>, StoreError> {
-        self.change_status(
-            user_id,
-            application_id,
-            status,
-            occurred_on,
-            scheduled_at,
-            None,
-        )
-        .await
-    }
-
-    /// [`Store::update_application_status`] that also replaces the application's automatic
-    /// reminders in the same transaction: the unanswered ones are cancelled and those `plan`
-    /// makes for the new status are written.
-    pub async fn update_application_status_replanned(
-        &self,
-        user_id: i64,
-        application_id: i64,
-        status: Status,
-        occurred_on: NaiveDate,
-        scheduled_at: Option<DateTime<Utc>>,
-        plan: &ReminderPlan<'_>,
-    ) -> Result<Option<Application>, StoreError> {
-        self.change_status(
-            user_id,
-            application_id,
-            status,
-            occurred_on,
-            scheduled_at,
-            Some(plan),
-        )
-        .await
-    }
-
-    async fn change_status(
-        &self,
-        user_id: i64,
-        application_id: i64,
-        status: Status,
-        occurred_on: NaiveDate,
-        scheduled_at: Option<DateTime<Utc>>,
+        change: &StatusChange,
         plan: Option<&ReminderPlan<'_>>,
     ) -> Result<Option<Application>, StoreError> {
+        let StatusChange {
+            status,
+            occurred_on,
+            scheduled_at,
+        } = *change;
         let at = now();
         let sql = format!(
             "UPDATE applications SET status = $1, updated_at = $2 \

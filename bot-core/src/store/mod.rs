@@ -15,7 +15,9 @@ mod reminders;
 mod schedule;
 mod users;
 
-pub use applications::{Application, ApplicationEvent, EventKind, NewApplication, ReminderPlan};
+pub use applications::{
+    Application, ApplicationEvent, EventKind, NewApplication, ReminderPlan, StatusChange,
+};
 pub use conversation::{Direction, InboundLog};
 pub use operators::{ReminderSummary, Retried};
 pub use outbox::{ClaimedMessage, OutboxClaim, OutboxCounts};

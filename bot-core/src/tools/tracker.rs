@@ -2,7 +2,7 @@
 
 use super::BuiltinTools;
 use super::args::{internal, name, not_found, optional_name, optional_text, parse_instant, text};
-use crate::store::{Application, ApplicationEvent, NewApplication};
+use crate::store::{Application, ApplicationEvent, NewApplication, StatusChange};
 use crate::tracker::{Status, TrackOutcome, nudges, render_list};
 use chrono::NaiveDate;
 use rmcp::handler::server::wrapper::Parameters;
@@ -165,12 +165,14 @@ impl BuiltinTools {
         let (tz, now) = (self.tz, chrono::Utc::now());
         let app = self
             .tracker
-            .update_status_replanned(
+            .update_status(
                 self.user_id,
                 p.application_id,
-                p.status,
-                self.today(),
-                scheduled,
+                &StatusChange {
+                    status: p.status,
+                    occurred_on: self.today(),
+                    scheduled_at: scheduled,
+                },
                 &|app| nudges::plan_after_news(app, scheduled, tz, now, &prefs),
             )
             .await

@@ -11,9 +11,9 @@ pub use render::{render_application, render_list, title};
 pub use status::{Status, UnknownStatus};
 
 use crate::store::{
-    Application, ApplicationEvent, NewApplication, ReminderPlan, Store, StoreError,
+    Application, ApplicationEvent, NewApplication, ReminderPlan, StatusChange, Store, StoreError,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 /// Among `apps`, those at a company named like `company`: open ones first, so "Google moved
 /// me to interview" means the live Google application.
@@ -108,40 +108,17 @@ impl Tracker {
         ))
     }
 
-    /// Move an application to `status` with a dated timeline entry.
+    /// Move an application to a new status with a dated timeline entry, replacing its
+    /// automatic reminders with those `plan` makes for the new status, in one transaction.
     pub async fn update_status(
         &self,
         user_id: i64,
         application_id: i64,
-        status: Status,
-        occurred_on: NaiveDate,
-        scheduled_at: Option<DateTime<Utc>>,
-    ) -> Result<Option<Application>, StoreError> {
-        self.store
-            .update_application_status(user_id, application_id, status, occurred_on, scheduled_at)
-            .await
-    }
-
-    /// [`Tracker::update_status`], replacing the application's automatic reminders with
-    /// those `plan` makes for the new status, in the same transaction.
-    pub async fn update_status_replanned(
-        &self,
-        user_id: i64,
-        application_id: i64,
-        status: Status,
-        occurred_on: NaiveDate,
-        scheduled_at: Option<DateTime<Utc>>,
+        change: &StatusChange,
         plan: &ReminderPlan<'_>,
     ) -> Result<Option<Application>, StoreError> {
         self.store
-            .update_application_status_replanned(
-                user_id,
-                application_id,
-                status,
-                occurred_on,
-                scheduled_at,
-                plan,
-            )
+            .update_application_status(user_id, application_id, change, Some(plan))
             .await
     }
 
