@@ -8,6 +8,7 @@
 
 mod applications;
 mod conversation;
+mod nudge_rows;
 mod operators;
 mod outbox;
 mod platform_state;
