@@ -35,26 +35,38 @@ impl Adapter for NoOp {
     }
 }
 
+/// Run `$body` with `$conn` bound to a fresh connection of the store's own kind, beside the
+/// store: the statistics run and the raw baseline go around our code.
+macro_rules! with_raw_connection {
+    ($store:expr, $url:expr, |$conn:ident| $body:expr) => {
+        match $store.backend() {
+            bot_core::store::Backend::Sqlite => {
+                let mut $conn = sqlx::SqliteConnection::connect($url)
+                    .await
+                    .expect("raw connection");
+                $body
+            }
+            bot_core::store::Backend::Postgres => {
+                let mut $conn = sqlx::PgConnection::connect($url)
+                    .await
+                    .expect("raw connection");
+                $body
+            }
+        }
+    };
+}
+
 async fn measure(label: &str, store: &Store, raw_url: &str, count: usize) {
     seed::due_reminders(store, "bench", count).await;
     // A backlog after downtime has sat in the table long enough for the database to have
     // statistics on it; freshly seeded rows would not, and PostgreSQL would plan the
     // claims for the handful of rows it last saw.
-    macro_rules! analyze {
-        ($connection:ty) => {{
-            let mut conn = <$connection>::connect(raw_url)
-                .await
-                .expect("raw connection");
-            sqlx::query("ANALYZE")
-                .execute(&mut conn)
-                .await
-                .expect("analyze");
-        }};
-    }
-    match store.backend() {
-        bot_core::store::Backend::Sqlite => analyze!(sqlx::SqliteConnection),
-        bot_core::store::Backend::Postgres => analyze!(sqlx::PgConnection),
-    }
+    with_raw_connection!(store, raw_url, |conn| {
+        sqlx::query("ANALYZE")
+            .execute(&mut conn)
+            .await
+            .expect("analyze");
+    });
     let scheduler = Scheduler::new(store.clone(), "bench");
     let sender = OutboxSender::new(store.clone(), Arc::new(NoOp), "bench");
     let senders = [sender.clone()];
@@ -91,30 +103,21 @@ async fn measure(label: &str, store: &Store, raw_url: &str, count: usize) {
 
     // The same rows, back to pending, updated by one raw statement on a connection of the
     // store's own kind.
-    macro_rules! raw_update {
-        ($connection:ty) => {{
-            let mut conn = <$connection>::connect(raw_url)
-                .await
-                .expect("raw connection");
-            sqlx::query("UPDATE reminders SET state = 'pending'")
-                .execute(&mut conn)
-                .await
-                .expect("reset");
-            let started = Instant::now();
-            sqlx::query(
-                "UPDATE reminders SET state = 'fired' WHERE state = 'pending' AND due_at <= $1",
-            )
-            .bind(chrono::Utc::now())
+    let raw = with_raw_connection!(store, raw_url, |conn| {
+        sqlx::query("UPDATE reminders SET state = 'pending'")
             .execute(&mut conn)
             .await
-            .expect("raw update");
-            started.elapsed()
-        }};
-    }
-    let raw = match store.backend() {
-        bot_core::store::Backend::Sqlite => raw_update!(sqlx::SqliteConnection),
-        bot_core::store::Backend::Postgres => raw_update!(sqlx::PgConnection),
-    };
+            .expect("reset");
+        let started = Instant::now();
+        sqlx::query(
+            "UPDATE reminders SET state = 'fired' WHERE state = 'pending' AND due_at <= $1",
+        )
+        .bind(chrono::Utc::now())
+        .execute(&mut conn)
+        .await
+        .expect("raw update");
+        started.elapsed()
+    });
     let per_sec = |d: Duration| count as f64 / d.as_secs_f64();
     println!(
         "{label:<10} {count} reminders: claim+outbox+deliver {:>8.2} s ({:>9.0}/s)   raw UPDATE {:>7.3} s ({:>10.0}/s)   ratio {:>6.1}x",
