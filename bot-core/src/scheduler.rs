@@ -1,8 +1,9 @@
 //! The scheduler: turns due reminders into nudges in the outbox, each exactly once.
 //!
-//! A worker claims due reminders with a lease, and for each writes the nudge to the outbox
-//! and marks the reminder fired in one transaction, keyed by (reminder, occurrence): a crash
-//! anywhere leaves either nothing done (the lease runs out, another worker claims it) or
+//! A worker takes a batch of due reminders, decides on each, writes its nudge to the outbox
+//! and marks it fired, all in one transaction that holds the batch (see the store's
+//! `fire_due_batch`), keyed by (reminder, occurrence): a crash anywhere leaves either
+//! nothing done (the transaction rolls back, the reminders are due again at once) or
 //! everything done (the outbox delivers it). After downtime an overdue reminder fires once,
 //! marked late. Automatic nudges that fall in the person's quiet hours wait for their end;
 //! a time the person chose is honoured. Idle means idle: the loop sleeps until the next due
@@ -12,17 +13,23 @@ use crate::fault;
 use crate::message::{Button, Outbound};
 use crate::outbox::OutboxSender;
 use crate::recurrence::Recurrence;
-use crate::store::{self, ClaimedMessage, NextOccurrence, Nudge, Reminder, Store, StoreError};
+use crate::store::{
+    self, ClaimedMessage, Decision, DueBatch, NextOccurrence, Nudge, Reminder, Store, StoreError,
+};
 use crate::understand::time::resolve_local;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 
-/// How long a claimed reminder is ours before another worker may take it (default).
+/// How long a worker stalled in the middle of a batch holds its reminders before another
+/// worker may take them (default; PostgreSQL ends the stalled transaction).
 pub const LEASE: Duration = Duration::from_secs(60);
 /// The longest the loop sleeps without looking (a reminder added by another process).
 const CEILING: Duration = Duration::from_secs(30);
+/// How soon the loop looks again at a reminder that is due but held by another worker's
+/// batch: that worker fires it, or its transaction ends and the reminder is free again.
+const HELD_RECHECK: Duration = Duration::from_secs(1);
 /// A nudge sent later than this after its due time says so.
 const LATE_AFTER: ChronoDuration = ChronoDuration::minutes(10);
 
@@ -40,24 +47,26 @@ const BATCH: i64 = 2000;
 /// Fires due reminders. One per process; several processes may share a database.
 pub struct Scheduler {
     store: Store,
-    owner: String,
+    name: String,
     lease: Duration,
     wake: Arc<Notify>,
 }
 
 impl Scheduler {
-    /// A scheduler working as `owner` (a name unique to this process, used in leases).
-    pub fn new(store: Store, owner: impl Into<String>) -> Self {
+    /// A scheduler named `name` in logs (one name per process, so several processes'
+    /// batches can be told apart).
+    pub fn new(store: Store, name: impl Into<String>) -> Self {
         Self {
             store,
-            owner: owner.into(),
+            name: name.into(),
             lease: LEASE,
             wake: Arc::new(Notify::new()),
         }
     }
 
-    /// Hold claimed reminders for `lease` instead of [`LEASE`]: how soon another worker
-    /// takes over from one that died.
+    /// Hold a stalled batch's reminders for `lease` instead of [`LEASE`]: how soon another
+    /// worker takes over from one that hangs mid-batch (on PostgreSQL; one that dies
+    /// releases them at once).
     pub fn with_lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
         self
@@ -86,18 +95,22 @@ impl Scheduler {
     ) -> Result<Vec<i64>, StoreError> {
         let mut written = Vec::new();
         loop {
+            let mut delivered_by = Vec::new();
             let batch = self
                 .store
-                .claim_due_reminders(&self.owner, self.lease, now, BATCH)
+                .fire_due_batch(now, BATCH, self.lease, |due| {
+                    fault::pause_at(fault::Point::AfterClaim);
+                    let (decisions, senders) = decide(due, now, senders);
+                    delivered_by = senders;
+                    decisions
+                })
                 .await?;
-            if batch.is_empty() {
+            if batch.taken == 0 {
                 return Ok(written);
             }
-            fault::pause_at(fault::Point::AfterClaim);
-            let (nudges, delivered_by) = self.nudges_for(batch, now, senders).await?;
-            let fired = self.store.fire_reminders(&self.owner, &nudges).await?;
+            tracing::debug!(worker = %self.name, taken = batch.taken, "batch of due reminders done");
             let mut handed: Vec<Vec<ClaimedMessage>> = vec![Vec::new(); senders.len()];
-            for (fired, sender) in fired.into_iter().zip(delivered_by) {
+            for (fired, sender) in batch.written.into_iter().zip(delivered_by) {
                 let Some(fired) = fired else { continue };
                 written.push(fired.outbox_id);
                 if let (Some(claimed), Some(sender)) = (fired.claimed, sender) {
@@ -112,69 +125,6 @@ impl Scheduler {
         }
     }
 
-    /// Turn claimed reminders into nudges, each with the index of the sender in `senders`
-    /// that will deliver it, if any. Those that must not go out now are dealt with here: an
-    /// automatic one in the person's quiet hours is postponed to their end, one with nowhere
-    /// to go fails (a series skips this occurrence instead).
-    async fn nudges_for(
-        &self,
-        batch: Vec<Reminder>,
-        now: DateTime<Utc>,
-        senders: &[OutboxSender],
-    ) -> Result<(Vec<Nudge>, Vec<Option<usize>>), StoreError> {
-        let users: Vec<i64> = batch.iter().map(|r| r.user_id).collect();
-        let prefs = self.store.nudge_preferences(&users).await?;
-        let mut chats = self.store.nudge_chats(&batch).await?;
-        let mut nudges = Vec::with_capacity(batch.len());
-        let mut delivered_by = Vec::with_capacity(batch.len());
-        for reminder in batch {
-            let local = now.with_timezone(&reminder.timezone).naive_local();
-            let quiet = prefs.get(&reminder.user_id).copied().unwrap_or_default();
-            if !reminder.explicit_time && quiet.is_quiet(local.time()) {
-                let end = resolve_local(reminder.timezone, quiet.quiet_end_after(local))
-                    .with_timezone(&Utc);
-                // An end that resolves to the past (the repeated hour when clocks go
-                // back) would postpone it for ever: it fires now instead.
-                if end > now {
-                    self.store
-                        .postpone_reminder(reminder.id, &self.owner, end)
-                        .await?;
-                    continue;
-                }
-            }
-            let (missed, next) = series_after(&reminder, local);
-            let Some(chat) = chats.remove(&reminder.id) else {
-                tracing::warn!(reminder = reminder.id, "no direct chat to nudge in");
-                match next {
-                    // A series outlives a chat that is closed for now: this occurrence
-                    // is skipped, the next one tries again.
-                    Some(next) => {
-                        self.store
-                            .skip_occurrence(&reminder, &self.owner, next)
-                            .await?
-                    }
-                    None => self.store.fail_reminder(reminder.id, &self.owner).await?,
-                }
-                continue;
-            };
-            let (sender, claim) = senders
-                .iter()
-                .enumerate()
-                .find_map(|(index, sender)| Some((Some(index), Some(sender.claim_for(&chat)?))))
-                .unwrap_or_default();
-            delivered_by.push(sender);
-            let message = nudge(&reminder, now, missed);
-            nudges.push(Nudge {
-                reminder,
-                chat,
-                message,
-                next,
-                claim,
-            });
-        }
-        Ok((nudges, delivered_by))
-    }
-
     /// Fire reminders as they come due, for ever; rows claimed for one of `senders` are
     /// handed over as each batch commits. Store errors are logged and retried after a pause.
     async fn run(
@@ -187,10 +137,11 @@ impl Scheduler {
                 tracing::warn!(error = %err, "scheduler tick failed; retrying");
             }
             let sleep = match self.store.next_reminder_due().await {
-                Ok(Some(next)) => (next - store::now())
-                    .to_std()
-                    .unwrap_or(Duration::ZERO)
-                    .min(CEILING),
+                Ok(Some(next)) => match (next - store::now()).to_std() {
+                    Ok(wait) => wait.min(CEILING),
+                    // Due, yet this tick did not fire it: another worker's batch holds it.
+                    Err(_) => HELD_RECHECK,
+                },
                 Ok(None) => CEILING,
                 Err(_) => Duration::from_secs(5),
             };
@@ -200,6 +151,75 @@ impl Scheduler {
             }
         }
     }
+}
+
+/// What becomes of each reminder of a batch due at `now`, and for each nudge fired, the
+/// index of the sender in `senders` that will deliver it, if any. An automatic reminder in
+/// the person's quiet hours is postponed to their end; one with nowhere to go fails (a
+/// series skips this occurrence instead); the rest fire.
+fn decide(
+    due: DueBatch,
+    now: DateTime<Utc>,
+    senders: &[OutboxSender],
+) -> (Vec<Decision>, Vec<Option<usize>>) {
+    let DueBatch {
+        reminders,
+        preferences,
+        mut chats,
+    } = due;
+    let mut decisions = Vec::with_capacity(reminders.len());
+    let mut delivered_by = Vec::with_capacity(reminders.len());
+    for reminder in reminders {
+        let local = now.with_timezone(&reminder.timezone).naive_local();
+        let quiet = preferences
+            .get(&reminder.user_id)
+            .copied()
+            .unwrap_or_default();
+        if !reminder.explicit_time && quiet.is_quiet(local.time()) {
+            let end =
+                resolve_local(reminder.timezone, quiet.quiet_end_after(local)).with_timezone(&Utc);
+            // An end that resolves to the past (the repeated hour when clocks go back)
+            // would postpone it for ever: it fires now instead.
+            if end > now {
+                decisions.push(Decision::Postpone {
+                    reminder_id: reminder.id,
+                    due_at: end,
+                });
+                continue;
+            }
+        }
+        let (missed, next) = series_after(&reminder, local);
+        let Some(chat) = chats.remove(&reminder.id) else {
+            tracing::warn!(reminder = reminder.id, "no direct chat to nudge in");
+            decisions.push(match next {
+                // A series outlives a chat that is closed for now: this occurrence is
+                // skipped, the next one tries again.
+                Some(next) => Decision::Skip {
+                    reminder_id: reminder.id,
+                    next,
+                },
+                None => Decision::Fail {
+                    reminder_id: reminder.id,
+                },
+            });
+            continue;
+        };
+        let (sender, claim) = senders
+            .iter()
+            .enumerate()
+            .find_map(|(index, sender)| Some((Some(index), Some(sender.claim_for(&chat)?))))
+            .unwrap_or_default();
+        delivered_by.push(sender);
+        let message = nudge(&reminder, now, missed);
+        decisions.push(Decision::Fire(Nudge {
+            reminder,
+            chat,
+            message,
+            next,
+            claim,
+        }));
+    }
+    (decisions, delivered_by)
 }
 
 /// For a recurring reminder fired at local time `local`: how many later occurrences are

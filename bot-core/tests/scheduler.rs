@@ -1,16 +1,18 @@
 //! The scheduler on SQLite and PostgreSQL: each due reminder becomes exactly one outbox
-//! message, across concurrent schedulers and a worker that dies holding a lease; overdue
+//! message, across concurrent schedulers and a worker that dies or stalls mid-batch; overdue
 //! reminders fire once, marked late; automatic nudges wait out quiet hours.
 
 mod support;
 
 use support::console_person;
 
-use bot_core::message::{Outbound, Platform};
+use bot_core::message::Platform;
 use bot_core::scheduler::Scheduler;
 use bot_core::store::{NewReminder, ReminderState, Store};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
+use futures::FutureExt;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 const ZURICH: Tz = chrono_tz::Europe::Zurich;
@@ -154,40 +156,77 @@ async fn automatic_nudges_wait_out_quiet_hours(store: Store) {
     );
 }
 
-async fn a_dead_workers_lease_runs_out_and_the_reminder_fires_once(store: Store) {
+async fn a_worker_that_dies_mid_batch_leaves_its_reminders_due_at_once(store: Store) {
     let user = console_person(&store, "dan").await;
     store
         .insert_reminder(user, &reminder("send the form", "2026-11-25T10:00", true))
         .await
         .unwrap();
     let now = at("2026-11-25T09:00:00Z");
-    // A worker claims it and dies before writing anything.
-    let claimed = store
-        .claim_due_reminders("dead-worker", Duration::from_secs(60), now, 10)
-        .await
-        .unwrap();
-    assert_eq!(claimed.len(), 1);
+    // A worker takes the batch and dies before writing anything (its task panics, so its
+    // transaction is dropped uncommitted).
+    let mut taken = 0;
+    let died = AssertUnwindSafe(
+        store.fire_due_batch(now, 10, Duration::from_secs(60), |due| {
+            taken = due.reminders.len();
+            panic!("worker dies mid-batch");
+        }),
+    )
+    .catch_unwind()
+    .await;
+    assert!(died.is_err());
+    assert_eq!(taken, 1, "the batch held the reminder");
+    assert!(outbox_texts(&store).await.is_empty());
+    // No lease to wait out: the next worker fires it at once, and once.
     let survivor = Scheduler::new(store.clone(), "survivor");
-    assert!(
-        survivor.tick(now).await.unwrap().is_empty(),
-        "leased by the dead worker"
-    );
-    assert_eq!(
-        survivor
-            .tick(now + chrono::Duration::seconds(61))
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-    // The dead worker's late write is refused: its lease is gone.
-    let chat = store.nudge_chat(&claimed[0]).await.unwrap().unwrap();
-    let late = store
-        .fire_reminder(&claimed[0], "dead-worker", &chat, &Outbound::text("x"))
+    assert_eq!(survivor.tick(now).await.unwrap().len(), 1);
+    assert!(survivor.tick(now).await.unwrap().is_empty());
+    assert_eq!(outbox_texts(&store).await, ["⏰ Reminder: send the form"]);
+}
+
+/// PostgreSQL only: a stalled worker's transaction is ended by the server after the hold
+/// time, so another worker fires its reminders and the stalled one's late writes fail.
+/// (SQLite has one writer at a time: a stalled writer holds everyone up, as any would.)
+async fn a_stalled_workers_batch_is_taken_over_after_the_hold_time(store: Store) {
+    let user = console_person(&store, "dora").await;
+    store
+        .insert_reminder(user, &reminder("book the flight", "2026-11-25T10:00", true))
         .await
         .unwrap();
-    assert!(late.is_none());
-    assert_eq!(outbox_texts(&store).await.len(), 1);
+    let now = at("2026-11-25T09:00:00Z");
+    let (holding, held) = std::sync::mpsc::channel();
+    let stalled = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .fire_due_batch(now, 10, Duration::from_secs(1), |due| {
+                    holding.send(due.reminders.len()).unwrap();
+                    // Stuck (blocked, not dead) for longer than its hold time; the runtime is
+                    // told, so the other worker's queries are not stuck behind this thread.
+                    tokio::task::block_in_place(|| std::thread::sleep(Duration::from_secs(3)));
+                    Vec::new()
+                })
+                .await
+        })
+    };
+    assert_eq!(held.recv().unwrap(), 1);
+    let other = Scheduler::new(store.clone(), "other");
+    assert!(
+        other.tick(now).await.unwrap().is_empty(),
+        "held by the stalled worker's batch"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(other.tick(now).await.unwrap().len(), 1, "taken over");
+    assert!(
+        stalled.await.unwrap().is_err(),
+        "the stalled worker's transaction was ended"
+    );
+    assert_eq!(outbox_texts(&store).await, ["⏰ Reminder: book the flight"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_stalled_batch_is_taken_over() {
+    support::on_postgres(a_stalled_workers_batch_is_taken_over_after_the_hold_time).await;
 }
 
 async fn concurrent_schedulers_deliver_each_reminder_exactly_once(store: Store) {
@@ -279,7 +318,7 @@ both_backends!(
     due_reminders_fire_once_each,
     overdue_reminders_fire_once_marked_late,
     automatic_nudges_wait_out_quiet_hours,
-    a_dead_workers_lease_runs_out_and_the_reminder_fires_once,
+    a_worker_that_dies_mid_batch_leaves_its_reminders_due_at_once,
     concurrent_schedulers_deliver_each_reminder_exactly_once,
     reminders_keep_wall_time_when_the_person_moves_zone,
 );

@@ -23,7 +23,7 @@ pub use conversation::{Direction, InboundLog};
 pub use operators::{ReminderSummary, Retried};
 pub use outbox::{ClaimedMessage, OutboxClaim, OutboxCounts};
 pub use reminders::{NewReminder, Reminder, ReminderState};
-pub use schedule::{NextOccurrence, Nudge, WrittenNudge};
+pub use schedule::{Decision, DueBatch, FiredBatch, NextOccurrence, Nudge, WrittenNudge};
 pub use users::{ChatRecord, Forgotten, User};
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -274,6 +274,11 @@ const SQLITE_MIGRATIONS: &[EmbeddedMigration] = &[
         "queue indexes",
         include_str!("../../../migrations/sqlite/0003_queue_indexes.sql"),
     ),
+    (
+        4,
+        "firing transaction",
+        include_str!("../../../migrations/sqlite/0004_firing_transaction.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -290,6 +295,11 @@ const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
         3,
         "queue indexes",
         include_str!("../../../migrations/postgres/0003_queue_indexes.sql"),
+    ),
+    (
+        4,
+        "firing transaction",
+        include_str!("../../../migrations/postgres/0004_firing_transaction.sql"),
     ),
 ];
 

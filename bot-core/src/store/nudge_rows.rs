@@ -9,7 +9,6 @@ use sqlx::QueryBuilder;
 
 /// One nudge as an outbox row, serialised before the transaction opens.
 pub(super) struct OutboxInsert {
-    pub(super) reminder_id: i64,
     pub(super) key: String,
     user_id: i64,
     platform: &'static str,
@@ -32,7 +31,6 @@ impl OutboxInsert {
     /// The row of one nudge, under the idempotency key (reminder, occurrence).
     pub(super) fn for_nudge(nudge: &Nudge) -> Result<Self, StoreError> {
         Ok(Self {
-            reminder_id: nudge.reminder.id,
             key: format!(
                 "reminder:{}:{}",
                 nudge.reminder.id, nudge.reminder.occurrence

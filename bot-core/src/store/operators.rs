@@ -60,7 +60,7 @@ impl Store {
         let at = now();
         let retried = in_tx!(self, tx => {
             let reminders = sqlx::query(
-                "UPDATE reminders SET state = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = $1 \
+                "UPDATE reminders SET state = 'pending', updated_at = $1 \
                  WHERE state = 'failed'",
             )
             .bind(at)

@@ -149,7 +149,7 @@ pub(super) use insert_reminder_on;
 macro_rules! cancel_automatic_on {
     ($conn:expr, $user:expr, $application:expr, $at:expr) => {{
         sqlx::query(
-            "UPDATE reminders SET state = 'cancelled', updated_at = $1, lease_owner = NULL, lease_until = NULL \
+            "UPDATE reminders SET state = 'cancelled', updated_at = $1 \
              WHERE user_id = $2 AND application_id = $3 AND kind <> 'custom' AND kind <> 'recurring' \
              AND state IN ('pending', 'fired')",
         )
@@ -213,8 +213,7 @@ impl Store {
         }
         let due = resolve_local(current.timezone, local_time).with_timezone(&Utc);
         let sql = format!(
-            "UPDATE reminders SET local_time = $1, due_at = $2, updated_at = $3, lease_owner = NULL, \
-             lease_until = NULL, state = 'pending' \
+            "UPDATE reminders SET local_time = $1, due_at = $2, updated_at = $3, state = 'pending' \
              WHERE user_id = $4 AND id = $5 AND state IN ('pending', 'fired') RETURNING {COLUMNS}"
         );
         on_pool!(self, pool => {
@@ -250,7 +249,7 @@ impl Store {
             }
         };
         let sql = format!(
-            "UPDATE reminders SET state = $1, updated_at = $2, lease_owner = NULL, lease_until = NULL \
+            "UPDATE reminders SET state = $1, updated_at = $2 \
              WHERE user_id = $3 AND id = $4 AND state IN ('pending', 'fired') RETURNING {COLUMNS}"
         );
         on_pool!(self, pool => {

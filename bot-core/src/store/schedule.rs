@@ -1,248 +1,162 @@
-//! What the scheduler needs from the store: claim due reminders with a lease, turn one into
-//! an outbox message in the same transaction that advances it, and find where to send it.
+//! What the scheduler needs from the store: due reminders taken a batch at a time, each
+//! batch decided on and written — reminders advanced, nudges in the outbox — in the one
+//! transaction that took it.
+//!
+//! The transaction is the claim. PostgreSQL locks the batch's rows (`FOR UPDATE SKIP
+//! LOCKED`, so concurrent workers take different rows) and SQLite's `BEGIN IMMEDIATE` holds
+//! the database's single write lock. A worker that dies mid-batch leaves nothing behind:
+//! its transaction rolls back and the reminders are due again at once. One that stalls
+//! mid-batch on PostgreSQL has its transaction ended by the server after the hold time
+//! (`idle_in_transaction_session_timeout`), which frees the rows for another worker and
+//! makes the stalled one's late writes fail. Nothing is written twice, and a reminder's
+//! row is written once per firing instead of once to lease it and again to fire it.
 
 use super::nudge_rows::{InsertOutboxRows, OutboxInsert};
 use super::reminders::{COLUMNS, LOCAL_FORMAT, reminder_from_row};
-use super::{ClaimedMessage, OutboxClaim, Reminder, Store, StoreError, in_tx, now, on_pool};
+use super::users::nudge_preferences_on;
+use super::{
+    Backend, ClaimedMessage, OutboxClaim, Reminder, Store, StoreError, in_tx, now, on_pool,
+};
 use crate::message::{ChatRef, Outbound};
+use crate::preferences::NudgePreferences;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use sqlx::{QueryBuilder, Row};
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 /// Rows per set-based statement: 24,000 parameters (SQLite's outbox insert takes twelve per
-/// row) stay below both drivers' limits (SQLite 32,766; PostgreSQL 65,535). Fewer, larger statements measured
-/// faster in the scheduler benchmark (SQLite 11.7× → 9.7× the raw update at 500 → 2,000).
+/// row) stay below both drivers' limits (SQLite 32,766; PostgreSQL 65,535). Fewer, larger
+/// statements measured faster in the scheduler benchmark (SQLite 11.7× → 9.7× the raw
+/// update at 500 → 2,000).
 const CHUNK: usize = 2000;
 
-/// Move a claimed series on to its next occurrence (`$1` wall time, `$2` instant, `$3` now,
-/// `$4` id, `$5` lease owner, `$6` the occurrence claimed): only the lease holder can, once.
-const ADVANCE_SERIES: &str = "UPDATE reminders SET occurrence = occurrence + 1, local_time = $1, \
-     due_at = $2, lease_owner = NULL, lease_until = NULL, updated_at = $3 \
-     WHERE id = $4 AND lease_owner = $5 AND state = 'pending' AND occurrence = $6";
+/// The due reminders of one batch, held by the firing transaction, with what deciding on
+/// them needs.
+#[derive(Debug)]
+pub struct DueBatch {
+    /// Oldest due first.
+    pub reminders: Vec<Reminder>,
+    /// Each person's nudge settings (quiet hours); a person without any has the defaults.
+    pub preferences: HashMap<i64, NudgePreferences>,
+    /// Where to nudge, by reminder id; absent where there is nowhere to (no direct chat, or
+    /// only ones the platform said are closed to us).
+    pub chats: HashMap<i64, ChatRef>,
+}
+
+/// What becomes of one reminder of a batch.
+// Nearly every decision is a `Fire`: boxing it would cost the common case an allocation to
+// save space in the rare ones.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Decision {
+    /// Send it now.
+    Fire(Nudge),
+    /// An automatic nudge in the person's quiet hours: due again when they end. Its wall
+    /// time as set is kept.
+    Postpone {
+        reminder_id: i64,
+        due_at: DateTime<Utc>,
+    },
+    /// A series with nowhere to send this occurrence: it moves on to the next one.
+    Skip {
+        reminder_id: i64,
+        next: NextOccurrence,
+    },
+    /// A one-off with nowhere to send it: failed, for operators to see and retry.
+    Fail { reminder_id: i64 },
+}
+
+/// What one batch did.
+#[derive(Debug, Default)]
+pub struct FiredBatch {
+    /// How many due reminders the batch took; zero when nothing (free) was due.
+    pub taken: usize,
+    /// Per [`Decision::Fire`], in order, the outbox row written, or `None` where the
+    /// occurrence was already in the outbox.
+    pub written: Vec<Option<WrittenNudge>>,
+}
 
 impl Store {
-    /// Claim up to `limit` pending reminders due at `at` for `owner`, for `lease`. A reminder
-    /// whose previous owner died is claimable again once its lease ran out. On PostgreSQL
-    /// concurrent workers skip each other's rows (`FOR UPDATE SKIP LOCKED`); on SQLite the
-    /// single `UPDATE … RETURNING` is atomic.
-    pub async fn claim_due_reminders(
+    /// Take up to `limit` reminders due at `at` that no other worker holds, let `decide`
+    /// say what becomes of each, and write it, all in one transaction: each fired reminder
+    /// advanced (a one-off marked fired, a series moved to its next occurrence) and its
+    /// nudge written to the outbox under the key (reminder, occurrence), already claimed
+    /// where the nudge names a sender. On PostgreSQL a transaction left idle for `hold`
+    /// (a stalled worker) is ended by the server and its reminders taken by others.
+    /// Set-based — one statement per chunk for each kind of write — because a backlog after
+    /// downtime can be large.
+    pub async fn fire_due_batch(
         &self,
-        owner: &str,
-        lease: Duration,
         at: DateTime<Utc>,
         limit: i64,
-    ) -> Result<Vec<Reminder>, StoreError> {
-        let due = "SELECT id FROM reminders WHERE state = 'pending' AND due_at <= $3 \
-                   AND (lease_until IS NULL OR lease_until < $3) ORDER BY due_at, id LIMIT $4";
-        let sql = format!(
-            "UPDATE reminders SET lease_owner = $1, lease_until = $2 WHERE {} RETURNING {COLUMNS}",
-            self.backend().id_in_locked(due)
+        hold: Duration,
+        decide: impl FnOnce(DueBatch) -> Vec<Decision>,
+    ) -> Result<FiredBatch, StoreError> {
+        let due = format!(
+            "SELECT {COLUMNS} FROM reminders WHERE state = 'pending' AND due_at <= $1 \
+             ORDER BY due_at, id LIMIT $2{}",
+            match self.backend() {
+                Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+                Backend::Sqlite => "",
+            }
         );
-        let until = at + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
-        let mut claimed = on_pool!(self, pool => {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(owner)
-                .bind(until)
-                .bind(at)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in &rows {
-                out.push(reminder_from_row!(row));
-            }
-            out
-        });
-        claimed.sort_by_key(|r| (r.due_at, r.id));
-        Ok(claimed)
-    }
-
-    /// Fire one claimed reminder; see [`Store::fire_reminders`].
-    pub async fn fire_reminder(
-        &self,
-        reminder: &Reminder,
-        owner: &str,
-        chat: &ChatRef,
-        message: &Outbound,
-    ) -> Result<Option<i64>, StoreError> {
-        let nudge = Nudge {
-            reminder: reminder.clone(),
-            chat: chat.clone(),
-            message: message.clone(),
-            next: None,
-            claim: None,
-        };
-        let written = self.fire_reminders(owner, &[nudge]).await?.pop().flatten();
-        Ok(written.map(|w| w.outbox_id))
-    }
-
-    /// Fire claimed reminders in one transaction: each is advanced (a one-off marked fired,
-    /// a recurring one moved to its next occurrence) and its message written to the outbox
-    /// for its chat under the key (reminder, occurrence). Only the lease holder can; an
-    /// occurrence already in the outbox adds nothing. Set-based — one `UPDATE … RETURNING`
-    /// and one multi-row `INSERT` per chunk — because a backlog after downtime can be large.
-    /// A nudge with a [`Nudge::claim`] is written already claimed by that sender.
-    /// Returns, per nudge, what was written, or `None` where nothing was.
-    pub async fn fire_reminders(
-        &self,
-        owner: &str,
-        nudges: &[Nudge],
-    ) -> Result<Vec<Option<WrittenNudge>>, StoreError> {
-        let at = now();
-        // Taken before any lease is written, so a sender never thinks a lease younger than
-        // it is.
-        let claimed_at = Instant::now();
-        let mut rows = Vec::with_capacity(nudges.len());
-        for nudge in nudges {
-            rows.push(OutboxInsert::for_nudge(nudge)?);
-        }
-        let one_off: Vec<i64> = nudges
-            .iter()
-            .filter(|n| n.next.is_none())
-            .map(|n| n.reminder.id)
-            .collect();
-        let written: HashMap<String, i64> = in_tx!(self, tx => {
-            let mut advanced: HashSet<i64> = HashSet::with_capacity(nudges.len());
-            for chunk in one_off.chunks(CHUNK) {
-                let mut q = QueryBuilder::new(
-                    "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, \
-                     lease_owner = NULL, lease_until = NULL, updated_at = ",
-                );
-                q.push_bind(at)
-                    .push(" WHERE state = 'pending' AND lease_owner = ")
-                    .push_bind(owner.to_owned())
-                    .push(" AND id IN (");
-                let mut ids = q.separated(", ");
-                for id in chunk {
-                    ids.push_bind(*id);
-                }
-                q.push(") RETURNING id");
-                let fired: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
-                advanced.extend(fired);
-            }
-            for nudge in nudges {
-                let Some(next) = &nudge.next else { continue };
-                let moved = sqlx::query(ADVANCE_SERIES)
-                .bind(next.local_time.format(LOCAL_FORMAT).to_string())
-                .bind(next.due_at)
-                .bind(at)
-                .bind(nudge.reminder.id)
-                .bind(owner)
-                .bind(nudge.reminder.occurrence)
+        let written_at = now();
+        let fired = in_tx!(self, tx => {
+            if self.backend() == Backend::Postgres {
+                let millis = hold.as_millis().clamp(1, i32::MAX as u128);
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SET LOCAL idle_in_transaction_session_timeout = {millis}"
+                )))
                 .execute(&mut *tx)
                 .await?;
-                if moved.rows_affected() == 1 {
-                    advanced.insert(nudge.reminder.id);
-                }
             }
-            let due: Vec<&OutboxInsert> = rows
-                .iter()
-                .filter(|row| advanced.contains(&row.reminder_id))
-                .collect();
-            let mut written = HashMap::with_capacity(due.len());
-            for chunk in due.chunks(CHUNK) {
-                let inserted = InsertOutboxRows::insert_outbox_rows(&mut *tx, chunk, at).await?;
-                written.extend(inserted.into_iter().map(|(id, key)| (key, id)));
+            let rows = sqlx::query(sqlx::AssertSqlSafe(due))
+                .bind(at)
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await?;
+            let mut reminders = Vec::with_capacity(rows.len());
+            for row in &rows {
+                reminders.push(reminder_from_row!(row));
             }
-            written
-        });
-        Ok(rows
-            .iter()
-            .zip(nudges)
-            .map(|(row, nudge)| {
-                let outbox_id = *written.get(&row.key)?;
-                let claimed = row.claim.is_some().then(|| ClaimedMessage {
-                    id: outbox_id,
-                    key: row.key.clone(),
-                    chat: nudge.chat.clone(),
-                    message: nudge.message.clone(),
-                    attempts: 1,
-                    claimed_at,
+            if reminders.is_empty() {
+                FiredBatch::default()
+            } else {
+                let users = unique(reminders.iter().map(|r| r.user_id));
+                let preferences = nudge_preferences_on!(&mut *tx, &users);
+                let chats = nudge_chats_on!(&mut *tx, &reminders);
+                let taken = reminders.len();
+                let decisions = decide(DueBatch {
+                    reminders,
+                    preferences,
+                    chats,
                 });
-                Some(WrittenNudge { outbox_id, claimed })
-            })
-            .collect())
-    }
-
-    /// Move a claimed reminder's due instant (quiet hours) and release it; its wall time
-    /// as the person set it is kept.
-    pub async fn postpone_reminder(
-        &self,
-        reminder_id: i64,
-        owner: &str,
-        due_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE reminders SET due_at = $1, lease_owner = NULL, lease_until = NULL, updated_at = $2 \
-                 WHERE id = $3 AND lease_owner = $4",
-            )
-            .bind(due_at)
-            .bind(now())
-            .bind(reminder_id)
-            .bind(owner)
-            .execute(pool)
-            .await?;
+                let written = write_decisions!(&mut *tx, &decisions, written_at)?;
+                FiredBatch { taken, written }
+            }
         });
-        Ok(())
+        Ok(fired)
     }
 
-    /// Move a claimed recurring reminder on to its next occurrence without sending this one
-    /// (nowhere to send it now); only the lease holder can.
-    pub async fn skip_occurrence(
-        &self,
-        reminder: &Reminder,
-        owner: &str,
-        next: NextOccurrence,
-    ) -> Result<(), StoreError> {
+    /// When the scheduler should look next: the earliest pending due time (possibly past,
+    /// when another worker holds that reminder mid-batch).
+    pub async fn next_reminder_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         on_pool!(self, pool => {
-            sqlx::query(ADVANCE_SERIES)
-            .bind(next.local_time.format(LOCAL_FORMAT).to_string())
-            .bind(next.due_at)
-            .bind(now())
-            .bind(reminder.id)
-            .bind(owner)
-            .bind(reminder.occurrence)
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
+            Ok(sqlx::query_scalar("SELECT MIN(due_at) FROM reminders WHERE state = 'pending'")
+                .fetch_one(pool)
+                .await?)
+        })
     }
+}
 
-    /// Release a claimed reminder that cannot be sent now (no chat known), marking it failed
-    /// so operators see it rather than it being retried for ever.
-    pub async fn fail_reminder(&self, reminder_id: i64, owner: &str) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE reminders SET state = 'failed', lease_owner = NULL, lease_until = NULL, updated_at = $1 \
-                 WHERE id = $2 AND lease_owner = $3",
-            )
-            .bind(now())
-            .bind(reminder_id)
-            .bind(owner)
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
-    }
-
-    /// Where to nudge a person: the reminder's own chat, else the direct chat they wrote in
-    /// last. Private nudges never go to a group chat, nor to a chat the platform said is
-    /// closed to us (the person blocked the bot) until they write there again.
-    pub async fn nudge_chat(&self, reminder: &Reminder) -> Result<Option<ChatRef>, StoreError> {
-        Ok(self
-            .nudge_chats(std::slice::from_ref(reminder))
-            .await?
-            .remove(&reminder.id))
-    }
-
-    /// [`Store::nudge_chat`] for a batch of reminders at once (two queries per chunk):
-    /// reminder id → chat. Reminders with nowhere to go are absent.
-    pub async fn nudge_chats(
-        &self,
-        reminders: &[Reminder],
-    ) -> Result<HashMap<i64, ChatRef>, StoreError> {
+/// Where to nudge each of `$reminders` (`&[Reminder]`), inside the firing transaction:
+/// the reminder's own chat, else the direct chat the person wrote in last. Private nudges
+/// never go to a group chat, nor to a chat the platform said is closed to us (the person
+/// blocked the bot) until they write there again. Reminder id → chat; two queries per
+/// chunk.
+macro_rules! nudge_chats_on {
+    ($conn:expr, $reminders:expr) => {{
+        let reminders: &[Reminder] = $reminders;
         let chat_ids: Vec<i64> = unique(reminders.iter().filter_map(|r| r.chat_id));
         let user_ids: Vec<i64> = unique(
             reminders
@@ -252,39 +166,37 @@ impl Store {
         );
         let mut by_chat: HashMap<i64, ChatRef> = HashMap::new();
         let mut by_user: HashMap<i64, ChatRef> = HashMap::new();
-        on_pool!(self, pool => {
-            for chunk in chat_ids.chunks(CHUNK) {
-                let mut q = QueryBuilder::new(
-                    "SELECT id AS key, platform, platform_chat_id, thread_id, is_direct FROM chats \
-                     WHERE is_direct AND unreachable_since IS NULL AND id IN (",
-                );
-                let mut ids = q.separated(", ");
-                for id in chunk {
-                    ids.push_bind(*id);
-                }
-                q.push(")");
-                for row in q.build().fetch_all(pool).await? {
-                    by_chat.insert(row.try_get("key")?, chat_from_row(&row)?);
-                }
+        for chunk in chat_ids.chunks(CHUNK) {
+            let mut q = QueryBuilder::new(
+                "SELECT id AS key, platform, platform_chat_id, thread_id, is_direct FROM chats \
+                 WHERE is_direct AND unreachable_since IS NULL AND id IN (",
+            );
+            let mut ids = q.separated(", ");
+            for id in chunk {
+                ids.push_bind(*id);
             }
-            for chunk in user_ids.chunks(CHUNK) {
-                let mut q = QueryBuilder::new(
-                    "SELECT m.user_id AS key, c.platform, c.platform_chat_id, c.thread_id, c.is_direct \
-                     FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id IN (\
-                     SELECT MAX(m2.id) FROM messages m2 JOIN chats c2 ON c2.id = m2.chat_id \
-                     WHERE c2.is_direct AND c2.unreachable_since IS NULL AND m2.user_id IN (",
-                );
-                let mut ids = q.separated(", ");
-                for id in chunk {
-                    ids.push_bind(*id);
-                }
-                q.push(") GROUP BY m2.user_id)");
-                for row in q.build().fetch_all(pool).await? {
-                    by_user.insert(row.try_get("key")?, chat_from_row(&row)?);
-                }
+            q.push(")");
+            for row in q.build().fetch_all($conn).await? {
+                by_chat.insert(row.try_get("key")?, chat_from_row(&row)?);
             }
-        });
-        Ok(reminders
+        }
+        for chunk in user_ids.chunks(CHUNK) {
+            let mut q = QueryBuilder::new(
+                "SELECT m.user_id AS key, c.platform, c.platform_chat_id, c.thread_id, c.is_direct \
+                 FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id IN (\
+                 SELECT MAX(m2.id) FROM messages m2 JOIN chats c2 ON c2.id = m2.chat_id \
+                 WHERE c2.is_direct AND c2.unreachable_since IS NULL AND m2.user_id IN (",
+            );
+            let mut ids = q.separated(", ");
+            for id in chunk {
+                ids.push_bind(*id);
+            }
+            q.push(") GROUP BY m2.user_id)");
+            for row in q.build().fetch_all($conn).await? {
+                by_user.insert(row.try_get("key")?, chat_from_row(&row)?);
+            }
+        }
+        reminders
             .iter()
             .filter_map(|r| {
                 let chat = match r.chat_id {
@@ -293,22 +205,117 @@ impl Store {
                 };
                 chat.map(|chat| (r.id, chat.clone()))
             })
-            .collect())
-    }
+            .collect::<HashMap<i64, ChatRef>>()
+    }};
+}
+use nudge_chats_on;
 
-    /// When the scheduler should look next: the earliest pending due time, or, for a row
-    /// another worker holds, when its lease runs out (so a held row is not polled).
-    pub async fn next_reminder_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        on_pool!(self, pool => {
-            Ok(sqlx::query_scalar(
-                "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > $1 THEN lease_until ELSE due_at END) \
-                 FROM reminders WHERE state = 'pending'",
-            )
-            .bind(now())
-            .fetch_one(pool)
-            .await?)
-        })
-    }
+/// Write `$decisions` (`&[Decision]`) inside the firing transaction, at `$at`. Evaluates to
+/// `Result<Vec<Option<WrittenNudge>>, StoreError>`: per fired nudge, its outbox row.
+macro_rules! write_decisions {
+    ($conn:expr, $decisions:expr, $at:expr) => {{
+        let decisions: &[Decision] = $decisions;
+        let at: DateTime<Utc> = $at;
+        // Taken before any outbox lease is written, so a sender never thinks a lease
+        // younger than it is.
+        let claimed_at = Instant::now();
+        let nudges: Vec<&Nudge> = decisions
+            .iter()
+            .filter_map(|d| match d {
+                Decision::Fire(nudge) => Some(nudge),
+                _ => None,
+            })
+            .collect();
+        let mut rows = Vec::with_capacity(nudges.len());
+        for nudge in &nudges {
+            rows.push(OutboxInsert::for_nudge(nudge)?);
+        }
+        let one_off: Vec<i64> = nudges
+            .iter()
+            .filter(|n| n.next.is_none())
+            .map(|n| n.reminder.id)
+            .collect();
+        for chunk in one_off.chunks(CHUNK) {
+            let mut q = QueryBuilder::new(
+                "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, updated_at = ",
+            );
+            q.push_bind(at).push(" WHERE state = 'pending' AND id IN (");
+            let mut ids = q.separated(", ");
+            for id in chunk {
+                ids.push_bind(*id);
+            }
+            q.push(")");
+            q.build().execute($conn).await?;
+        }
+        for decision in decisions {
+            let query = match decision {
+                Decision::Fire(Nudge { next: None, .. }) => continue,
+                Decision::Fire(Nudge {
+                    reminder,
+                    next: Some(next),
+                    ..
+                }) => advance_series(reminder.id, next, at),
+                Decision::Skip { reminder_id, next } => advance_series(*reminder_id, next, at),
+                Decision::Postpone {
+                    reminder_id,
+                    due_at,
+                } => sqlx::query("UPDATE reminders SET due_at = $1, updated_at = $2 WHERE id = $3")
+                    .bind(*due_at)
+                    .bind(at)
+                    .bind(*reminder_id),
+                Decision::Fail { reminder_id } => sqlx::query(
+                    "UPDATE reminders SET state = 'failed', updated_at = $1 WHERE id = $2",
+                )
+                .bind(at)
+                .bind(*reminder_id),
+            };
+            query.execute($conn).await?;
+        }
+        let mut written = HashMap::with_capacity(rows.len());
+        for chunk in rows.iter().collect::<Vec<_>>().chunks(CHUNK) {
+            let inserted = InsertOutboxRows::insert_outbox_rows($conn, chunk, at).await?;
+            written.extend(inserted.into_iter().map(|(id, key)| (key, id)));
+        }
+        Ok::<_, StoreError>(
+            rows.iter()
+                .zip(&nudges)
+                .map(|(row, nudge)| {
+                    let outbox_id = *written.get(&row.key)?;
+                    let claimed = row.claim.is_some().then(|| ClaimedMessage {
+                        id: outbox_id,
+                        key: row.key.clone(),
+                        chat: nudge.chat.clone(),
+                        message: nudge.message.clone(),
+                        attempts: 1,
+                        claimed_at,
+                    });
+                    Some(WrittenNudge { outbox_id, claimed })
+                })
+                .collect::<Vec<_>>(),
+        )
+    }};
+}
+use write_decisions;
+
+/// Move a series on to its next occurrence (fired, or skipped for want of a chat).
+fn advance_series<'q, DB: sqlx::Database>(
+    id: i64,
+    next: &NextOccurrence,
+    at: DateTime<Utc>,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>
+where
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    sqlx::query(
+        "UPDATE reminders SET occurrence = occurrence + 1, local_time = $1, due_at = $2, \
+         updated_at = $3 WHERE id = $4",
+    )
+    .bind(next.local_time.format(LOCAL_FORMAT).to_string())
+    .bind(next.due_at)
+    .bind(at)
+    .bind(id)
 }
 
 /// The distinct values, in first-seen order.
@@ -334,7 +341,7 @@ where
     })
 }
 
-/// A claimed reminder with the message to send and where.
+/// A due reminder with the message to send and where.
 #[derive(Debug, Clone)]
 pub struct Nudge {
     pub reminder: Reminder,

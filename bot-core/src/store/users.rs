@@ -12,7 +12,7 @@ pub struct Forgotten {
 use crate::message::ChatRef;
 use crate::preferences::NudgePreferences;
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Row};
+use sqlx::Row;
 use std::collections::HashMap;
 
 /// A person, whichever platforms they use.
@@ -50,6 +50,33 @@ macro_rules! user_from_row {
 const SELECT_USER_BY_IDENTITY: &str = "SELECT u.id, u.display_name, u.timezone, u.preferences, u.created_at \
      FROM identities i JOIN users u ON u.id = i.user_id \
      WHERE i.platform = $1 AND i.platform_user_id = $2";
+
+/// Nudge settings of the people `$user_ids` (`&[i64]`), on a pool or inside a transaction
+/// (the scheduler reads them in its firing transaction): user id → settings.
+macro_rules! nudge_preferences_on {
+    ($conn:expr, $user_ids:expr) => {{
+        let user_ids: &[i64] = $user_ids;
+        let mut out = ::std::collections::HashMap::with_capacity(user_ids.len());
+        for chunk in user_ids.chunks(500) {
+            let mut q =
+                ::sqlx::QueryBuilder::new("SELECT id, preferences FROM users WHERE id IN (");
+            let mut ids = q.separated(", ");
+            for id in chunk {
+                ids.push_bind(*id);
+            }
+            q.push(")");
+            let rows: Vec<(i64, String)> = q.build_query_as().fetch_all($conn).await?;
+            for (id, json) in rows {
+                out.insert(
+                    id,
+                    $crate::preferences::NudgePreferences::from_user_json(&json),
+                );
+            }
+        }
+        out
+    }};
+}
+pub(super) use nudge_preferences_on;
 
 impl Store {
     /// The user behind a platform identity, created on first contact. Safe against two
@@ -257,22 +284,7 @@ impl Store {
         &self,
         user_ids: &[i64],
     ) -> Result<HashMap<i64, NudgePreferences>, StoreError> {
-        let mut out = HashMap::with_capacity(user_ids.len());
-        on_pool!(self, pool => {
-            for chunk in user_ids.chunks(500) {
-                let mut q = QueryBuilder::new("SELECT id, preferences FROM users WHERE id IN (");
-                let mut ids = q.separated(", ");
-                for id in chunk {
-                    ids.push_bind(*id);
-                }
-                q.push(")");
-                let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(pool).await?;
-                for (id, json) in rows {
-                    out.insert(id, NudgePreferences::from_user_json(&json));
-                }
-            }
-        });
-        Ok(out)
+        on_pool!(self, pool => Ok(nudge_preferences_on!(pool, user_ids)))
     }
 
     /// Save one person's nudge settings, keeping their other preferences.
