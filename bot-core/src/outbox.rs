@@ -18,6 +18,11 @@ pub const LEASE: Duration = Duration::from_secs(60);
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(300);
 /// Rows claimed at a time.
 const BATCH: i64 = 500;
+/// The most delivery outcomes recorded by one statement (group commit). Larger than a
+/// claim: a fast platform's outcomes pile up while the previous record is being written,
+/// and fewer, larger writes measured faster (SQLite's scheduler benchmark 10.2× → 8.5× the
+/// raw update at 500 → 2,000).
+const RECORD_BATCH: usize = 2000;
 /// Attempts before a transiently failing message is marked failed.
 const MAX_ATTEMPTS: i64 = 8;
 
@@ -169,7 +174,7 @@ impl OutboxSender {
         };
         let recording = async {
             let mut outcomes = Vec::new();
-            while finished.recv_many(&mut outcomes, BATCH as usize).await > 0 {
+            while finished.recv_many(&mut outcomes, RECORD_BATCH).await > 0 {
                 self.record(outcomes.drain(..)).await?;
             }
             Ok(())

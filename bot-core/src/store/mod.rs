@@ -8,7 +8,7 @@
 
 mod applications;
 mod conversation;
-mod nudge_rows;
+mod firing_writes;
 mod operators;
 mod outbox;
 mod platform_state;

@@ -11,7 +11,7 @@
 //! makes the stalled one's late writes fail. Nothing is written twice, and a reminder's
 //! row is written once per firing instead of once to lease it and again to fire it.
 
-use super::nudge_rows::{InsertOutboxRows, OutboxInsert};
+use super::firing_writes::{FiringWrites, OutboxInsert};
 use super::reminders::{COLUMNS, LOCAL_FORMAT, reminder_from_row};
 use super::users::nudge_preferences_on;
 use super::{
@@ -66,6 +66,18 @@ pub enum Decision {
     Fail { reminder_id: i64 },
 }
 
+impl Decision {
+    /// The reminder it is about.
+    pub fn reminder_id(&self) -> i64 {
+        match self {
+            Decision::Fire(nudge) => nudge.reminder.id,
+            Decision::Postpone { reminder_id, .. }
+            | Decision::Skip { reminder_id, .. }
+            | Decision::Fail { reminder_id } => *reminder_id,
+        }
+    }
+}
+
 /// What one batch did.
 #[derive(Debug, Default)]
 pub struct FiredBatch {
@@ -78,7 +90,7 @@ pub struct FiredBatch {
 
 impl Store {
     /// Take up to `limit` reminders due at `at` that no other worker holds, let `decide`
-    /// say what becomes of each, and write it, all in one transaction: each fired reminder
+    /// say what becomes of each (only those), and write it, all in one transaction: each fired reminder
     /// advanced (a one-off marked fired, a series moved to its next occurrence) and its
     /// nudge written to the outbox under the key (reminder, occurrence), already claimed
     /// where the nudge names a sender. On PostgreSQL a transaction left idle for `hold`
@@ -125,12 +137,17 @@ impl Store {
                 let users = unique(reminders.iter().map(|r| r.user_id));
                 let preferences = nudge_preferences_on!(&mut *tx, &users);
                 let chats = nudge_chats_on!(&mut *tx, &reminders);
-                let taken = reminders.len();
+                let taken: HashSet<i64> = reminders.iter().map(|r| r.id).collect();
                 let decisions = decide(DueBatch {
                     reminders,
                     preferences,
                     chats,
                 });
+                debug_assert!(
+                    decisions.iter().all(|d| taken.contains(&d.reminder_id())),
+                    "decisions only about the batch's own reminders"
+                );
+                let taken = taken.len();
                 let written = write_decisions!(&mut *tx, &decisions, written_at)?;
                 FiredBatch { taken, written }
             }
@@ -236,16 +253,7 @@ macro_rules! write_decisions {
             .map(|n| n.reminder.id)
             .collect();
         for chunk in one_off.chunks(CHUNK) {
-            let mut q = QueryBuilder::new(
-                "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, updated_at = ",
-            );
-            q.push_bind(at).push(" WHERE state = 'pending' AND id IN (");
-            let mut ids = q.separated(", ");
-            for id in chunk {
-                ids.push_bind(*id);
-            }
-            q.push(")");
-            q.build().execute($conn).await?;
+            FiringWrites::mark_fired($conn, chunk, at).await?;
         }
         for decision in decisions {
             let query = match decision {
@@ -273,7 +281,7 @@ macro_rules! write_decisions {
         }
         let mut written = HashMap::with_capacity(rows.len());
         for chunk in rows.iter().collect::<Vec<_>>().chunks(CHUNK) {
-            let inserted = InsertOutboxRows::insert_outbox_rows($conn, chunk, at).await?;
+            let inserted = FiringWrites::insert_outbox_rows($conn, chunk, at).await?;
             written.extend(inserted.into_iter().map(|(id, key)| (key, id)));
         }
         Ok::<_, StoreError>(

@@ -1,5 +1,5 @@
-//! A fired nudge as an outbox row: serialised before the firing transaction opens, and
-//! written inside it in the form each database takes fastest.
+//! The set-based writes of a firing transaction — reminders marked fired, their nudges'
+//! outbox rows — in the form each database takes fastest.
 
 use super::outbox::lease_end;
 use super::schedule::Nudge;
@@ -7,7 +7,7 @@ use super::{OutboxClaim, StoreError};
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
-/// One nudge as an outbox row, serialised before the transaction opens.
+/// One nudge as an outbox row, serialised for the insert.
 pub(super) struct OutboxInsert {
     pub(super) key: String,
     user_id: i64,
@@ -48,15 +48,19 @@ impl OutboxInsert {
     }
 }
 
-/// The outbox rows of a chunk of nudges, written inside the firing transaction in the
-/// form each database takes fastest; returns (id, key) of each row written (an occurrence
-/// already in the outbox is skipped).
-pub(super) trait InsertOutboxRows {
+/// The writes of a firing transaction for a chunk of nudges, one implementation per
+/// database connection type.
+pub(super) trait FiringWrites {
+    /// Write the outbox rows; returns (id, key) of each row written (an occurrence already
+    /// in the outbox is skipped).
     async fn insert_outbox_rows(
         &mut self,
         rows: &[&OutboxInsert],
         at: DateTime<Utc>,
     ) -> Result<Vec<(i64, String)>, sqlx::Error>;
+
+    /// Mark one-off reminders fired (their occurrence counted); returns how many were.
+    async fn mark_fired(&mut self, ids: &[i64], at: DateTime<Utc>) -> Result<u64, sqlx::Error>;
 }
 
 /// Columns the nudge's outbox row sets, in the order both statements give them.
@@ -65,9 +69,21 @@ const OUTBOX_INSERT: &str = "INSERT INTO outbox (idempotency_key, user_id, platf
 const OUTBOX_INSERTED: &str =
     " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key";
 
-/// PostgreSQL takes a column per array: one statement shape and eleven parameters however
-/// many rows, instead of planning a `VALUES` list of thousands of parameters.
-impl InsertOutboxRows for sqlx::PgConnection {
+/// PostgreSQL takes a column per array: one statement shape and a parameter per column
+/// however many rows, instead of parsing and planning a list of thousands of parameters.
+impl FiringWrites for sqlx::PgConnection {
+    async fn mark_fired(&mut self, ids: &[i64], at: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query(
+            "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, updated_at = $1 \
+             WHERE state = 'pending' AND id = ANY($2)",
+        )
+        .bind(at)
+        .bind(ids)
+        .execute(self)
+        .await?
+        .rows_affected())
+    }
+
     async fn insert_outbox_rows(
         &mut self,
         rows: &[&OutboxInsert],
@@ -116,7 +132,20 @@ impl InsertOutboxRows for sqlx::PgConnection {
 }
 
 /// SQLite has no arrays: a multi-row `VALUES` list.
-impl InsertOutboxRows for sqlx::SqliteConnection {
+impl FiringWrites for sqlx::SqliteConnection {
+    async fn mark_fired(&mut self, ids: &[i64], at: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+        let mut q = QueryBuilder::new(
+            "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, updated_at = ",
+        );
+        q.push_bind(at).push(" WHERE state = 'pending' AND id IN (");
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        Ok(q.build().execute(self).await?.rows_affected())
+    }
+
     async fn insert_outbox_rows(
         &mut self,
         rows: &[&OutboxInsert],
