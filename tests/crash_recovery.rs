@@ -121,8 +121,8 @@ fn assert_each_once(shown: &HashMap<String, usize>) {
     assert!(twice.is_empty(), "shown more than once: {twice:?}");
 }
 
-/// Killed after claiming, before writing anything: the leases run out and a restarted
-/// process fires and delivers everything.
+/// Killed after taking a batch, before writing anything: its transaction dies with it, and a
+/// restarted process fires and delivers everything.
 fn killed_between_claim_and_send(url: Option<&str>) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let log = dir.path().join("delivered.jsonl");

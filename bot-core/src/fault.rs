@@ -13,7 +13,8 @@ pub const ENV: &str = "JTP_FAULT_PAUSE";
 /// A place in the delivery path where a crash is worth testing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Point {
-    /// Due reminders are claimed (leased) and nothing has been written for them.
+    /// A batch of due reminders is held by its firing transaction and nothing has been
+    /// written for it.
     AfterClaim,
     /// The adapter accepted a message; the outbox does not know yet.
     AfterSend,

@@ -100,8 +100,8 @@ impl Scheduler {
                 .store
                 .fire_due_batch(now, BATCH, self.lease, |due| {
                     fault::pause_at(fault::Point::AfterClaim);
-                    let (decisions, senders) = decide(due, now, senders);
-                    delivered_by = senders;
+                    let (decisions, by) = decide(due, now, senders);
+                    delivered_by = by;
                     decisions
                 })
                 .await?;
@@ -336,4 +336,78 @@ fn nudge(reminder: &Reminder, now: DateTime<Utc>, missed: usize) -> Outbound {
         ],
     };
     Outbound::with_buttons(text, buttons)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Decision, DueBatch, decide};
+    use crate::message::{ChatRef, Platform};
+    use crate::store::{Reminder, ReminderState};
+    use chrono::{DateTime, NaiveDateTime, Utc};
+    use std::collections::HashMap;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    /// Due at 23:30 Zurich (22:30Z), in the default quiet hours.
+    fn late_evening(id: i64, explicit_time: bool, rrule: Option<&str>) -> Reminder {
+        let local = NaiveDateTime::parse_from_str("2026-11-25T23:30", "%Y-%m-%dT%H:%M").unwrap();
+        Reminder {
+            id,
+            user_id: 1,
+            application_id: None,
+            kind: if rrule.is_some() {
+                "recurring"
+            } else {
+                "custom"
+            }
+            .into(),
+            text: format!("task {id}"),
+            timezone: chrono_tz::Europe::Zurich,
+            local_time: local,
+            due_at: at("2026-11-25T22:30:00Z"),
+            state: ReminderState::Pending,
+            chat_id: None,
+            explicit_time,
+            occurrence: 0,
+            rrule: rrule.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn each_reminder_of_a_batch_gets_its_decision() {
+        let chat = ChatRef {
+            platform: Platform::Console,
+            chat_id: "console:ann".into(),
+            thread_id: None,
+            is_direct: true,
+        };
+        let due = DueBatch {
+            reminders: vec![
+                late_evening(1, false, None),
+                late_evening(2, true, None),
+                late_evening(3, true, None),
+                late_evening(4, true, Some("FREQ=DAILY")),
+            ],
+            preferences: HashMap::new(),
+            // Reminders 3 and 4 have nowhere to go.
+            chats: HashMap::from([(1, chat.clone()), (2, chat)]),
+        };
+        let (decisions, delivered_by) = decide(due, at("2026-11-25T22:30:00Z"), &[]);
+        let [postponed, fired, failed, skipped] = decisions.as_slice() else {
+            panic!("one decision per reminder: {decisions:?}");
+        };
+        // An automatic nudge waits for the end of quiet hours (08:00 Zurich, 07:00Z); a
+        // time the person chose is honoured.
+        assert!(
+            matches!(postponed, Decision::Postpone { reminder_id: 1, due_at } if *due_at == at("2026-11-26T07:00:00Z"))
+        );
+        assert!(matches!(fired, Decision::Fire(n) if n.reminder.id == 2 && n.claim.is_none()));
+        assert!(matches!(failed, Decision::Fail { reminder_id: 3 }));
+        assert!(
+            matches!(skipped, Decision::Skip { reminder_id: 4, next } if next.due_at == at("2026-11-26T22:30:00Z"))
+        );
+        assert_eq!(delivered_by, [None], "one entry per fired nudge");
+    }
 }
