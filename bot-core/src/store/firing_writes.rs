@@ -137,12 +137,8 @@ impl FiringWrites for sqlx::SqliteConnection {
         let mut q = QueryBuilder::new(
             "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, updated_at = ",
         );
-        q.push_bind(at).push(" WHERE state = 'pending' AND id IN (");
-        let mut list = q.separated(", ");
-        for id in ids {
-            list.push_bind(*id);
-        }
-        q.push(")");
+        q.push_bind(at).push(" WHERE state = 'pending' AND id IN ");
+        super::push_id_list(&mut q, ids);
         Ok(q.build().execute(self).await?.rows_affected())
     }
 

@@ -98,6 +98,19 @@ impl Backend {
     }
 }
 
+/// Append `(id, id, …)` to `query`, each id a bound parameter: the list of a chunked `IN`.
+fn push_id_list<DB: sqlx::Database>(query: &mut sqlx::QueryBuilder<DB>, ids: &[i64])
+where
+    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    query.push("(");
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    list.push_unseparated(")");
+}
+
 /// The two pool types, matched on by [`on_pool!`] and [`in_tx!`].
 #[derive(Debug, Clone)]
 pub(crate) enum Pool {

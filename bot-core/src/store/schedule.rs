@@ -16,6 +16,7 @@ use super::reminders::{COLUMNS, LOCAL_FORMAT, reminder_from_row};
 use super::users::nudge_preferences_on;
 use super::{
     Backend, ClaimedMessage, OutboxClaim, Reminder, Store, StoreError, in_tx, now, on_pool,
+    push_id_list,
 };
 use crate::message::{ChatRef, Outbound};
 use crate::preferences::NudgePreferences;
@@ -186,13 +187,9 @@ macro_rules! nudge_chats_on {
         for chunk in chat_ids.chunks(CHUNK) {
             let mut q = QueryBuilder::new(
                 "SELECT id AS key, platform, platform_chat_id, thread_id, is_direct FROM chats \
-                 WHERE is_direct AND unreachable_since IS NULL AND id IN (",
+                 WHERE is_direct AND unreachable_since IS NULL AND id IN ",
             );
-            let mut ids = q.separated(", ");
-            for id in chunk {
-                ids.push_bind(*id);
-            }
-            q.push(")");
+            push_id_list(&mut q, chunk);
             for row in q.build().fetch_all($conn).await? {
                 by_chat.insert(row.try_get("key")?, chat_from_row(&row)?);
             }
@@ -202,13 +199,10 @@ macro_rules! nudge_chats_on {
                 "SELECT m.user_id AS key, c.platform, c.platform_chat_id, c.thread_id, c.is_direct \
                  FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id IN (\
                  SELECT MAX(m2.id) FROM messages m2 JOIN chats c2 ON c2.id = m2.chat_id \
-                 WHERE c2.is_direct AND c2.unreachable_since IS NULL AND m2.user_id IN (",
+                 WHERE c2.is_direct AND c2.unreachable_since IS NULL AND m2.user_id IN ",
             );
-            let mut ids = q.separated(", ");
-            for id in chunk {
-                ids.push_bind(*id);
-            }
-            q.push(") GROUP BY m2.user_id)");
+            push_id_list(&mut q, chunk);
+            q.push(" GROUP BY m2.user_id)");
             for row in q.build().fetch_all($conn).await? {
                 by_user.insert(row.try_get("key")?, chat_from_row(&row)?);
             }

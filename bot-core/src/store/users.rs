@@ -58,13 +58,8 @@ macro_rules! nudge_preferences_on {
         let user_ids: &[i64] = $user_ids;
         let mut out = ::std::collections::HashMap::with_capacity(user_ids.len());
         for chunk in user_ids.chunks(500) {
-            let mut q =
-                ::sqlx::QueryBuilder::new("SELECT id, preferences FROM users WHERE id IN (");
-            let mut ids = q.separated(", ");
-            for id in chunk {
-                ids.push_bind(*id);
-            }
-            q.push(")");
+            let mut q = ::sqlx::QueryBuilder::new("SELECT id, preferences FROM users WHERE id IN ");
+            $crate::store::push_id_list(&mut q, chunk);
             let rows: Vec<(i64, String)> = q.build_query_as().fetch_all($conn).await?;
             for (id, json) in rows {
                 out.insert(
