@@ -178,19 +178,14 @@ async fn a_person_uses_the_bot_on_telegram_end_to_end() {
     store
         .insert_reminder(
             user,
-            &NewReminder {
-                kind: "custom".into(),
-                text: "call the Stripe recruiter".into(),
-                timezone: chrono_tz::Europe::Zurich,
-                local_time: chrono::Utc::now()
+            &NewReminder::custom(
+                "call the Stripe recruiter",
+                chrono_tz::Europe::Zurich,
+                chrono::Utc::now()
                     .with_timezone(&chrono_tz::Europe::Zurich)
                     .naive_local()
                     - chrono::Duration::minutes(1),
-                application_id: None,
-                chat_id: None,
-                explicit_time: true,
-                rrule: None,
-            },
+            ),
         )
         .await
         .unwrap();

@@ -28,21 +28,26 @@ async fn person_with_reminder(store: &Store, name: &str, text: &str) {
         .and_hms_opt(9, 0, 0)
         .unwrap();
     store
-        .insert_reminder(
-            user,
-            &NewReminder {
-                kind: "custom".into(),
-                text: text.into(),
-                timezone: chrono_tz::UTC,
-                local_time: local,
-                application_id: None,
-                chat_id: None,
-                explicit_time: true,
-                rrule: None,
-            },
-        )
+        .insert_reminder(user, &NewReminder::custom(text, chrono_tz::UTC, local))
         .await
         .unwrap();
+}
+
+/// Ann and Bob each with a reminder due, fired by a process whose only sender (recording to
+/// `ours`, holding rows for `lease`) serves Ann's chat; returns that recorder, the sender and
+/// what was handed to it.
+async fn ann_and_bob_fired(
+    store: &Store,
+    lease: Duration,
+) -> (Arc<Recorder>, OutboxSender, Vec<ClaimedMessage>) {
+    person_with_reminder(store, "ann", "call Stripe").await;
+    person_with_reminder(store, "bob", "update the CV").await;
+    let ours = Arc::new(Recorder::new(Platform::Console));
+    let sender = OutboxSender::new(store.clone(), ours.clone(), "process-a")
+        .only_chat("console:ann")
+        .with_lease(lease);
+    let handed = fire_for_ann(store, &sender).await;
+    (ours, sender, handed)
 }
 
 /// Fire everything due for a process whose only sender serves `console:ann`; returns what
@@ -66,13 +71,7 @@ async fn fire_for_ann(store: &Store, sender: &OutboxSender) -> Vec<ClaimedMessag
 }
 
 async fn a_nudge_is_handed_claimed_and_no_other_sender_takes_it(store: Store) {
-    person_with_reminder(&store, "ann", "call Stripe").await;
-    person_with_reminder(&store, "bob", "update the CV").await;
-    let ours = Arc::new(Recorder::new(Platform::Console));
-    let sender = OutboxSender::new(store.clone(), ours.clone(), "process-a")
-        .only_chat("console:ann")
-        .with_lease(Duration::from_secs(60));
-    let handed = fire_for_ann(&store, &sender).await;
+    let (ours, sender, handed) = ann_and_bob_fired(&store, Duration::from_secs(60)).await;
     assert_eq!(handed.len(), 1, "only ann's nudge is for this sender");
     assert!(handed[0].message.text.contains("call Stripe"));
     let counts = store.outbox_counts().await.unwrap();
@@ -93,13 +92,7 @@ async fn a_nudge_is_handed_claimed_and_no_other_sender_takes_it(store: Store) {
 }
 
 async fn a_handed_row_whose_lease_ran_out_is_sent_by_one_sender_only(store: Store) {
-    person_with_reminder(&store, "ann", "call Stripe").await;
-    person_with_reminder(&store, "bob", "update the CV").await;
-    let ours = Arc::new(Recorder::new(Platform::Console));
-    let sender = OutboxSender::new(store.clone(), ours.clone(), "process-a")
-        .only_chat("console:ann")
-        .with_lease(Duration::from_secs(1));
-    let handed = fire_for_ann(&store, &sender).await;
+    let (ours, sender, handed) = ann_and_bob_fired(&store, Duration::from_secs(1)).await;
     assert_eq!(handed.len(), 1);
 
     // This process stalls past the lease; another takes ann's row over and delivers it.

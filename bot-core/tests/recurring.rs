@@ -295,15 +295,12 @@ impl Adapter for Blocked {
 
 async fn a_blocked_chat_gets_no_more_nudges_until_the_person_writes_again(store: Store) {
     let user = console_person(&store, "eve").await;
-    let once = |text: &str, local: &str| NewReminder {
-        kind: "custom".into(),
-        text: text.into(),
-        timezone: ZURICH,
-        local_time: NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M").unwrap(),
-        application_id: None,
-        chat_id: None,
-        explicit_time: true,
-        rrule: None,
+    let once = |text: &str, local: &str| {
+        NewReminder::custom(
+            text,
+            ZURICH,
+            NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M").unwrap(),
+        )
     };
     store
         .insert_reminder(user, &once("first", "2026-11-25T10:00"))

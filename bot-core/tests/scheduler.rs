@@ -22,15 +22,11 @@ fn at(s: &str) -> DateTime<Utc> {
 }
 
 fn reminder(text: &str, local: &str, explicit: bool) -> NewReminder {
+    let local = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M").unwrap();
     NewReminder {
         kind: if explicit { "custom" } else { "follow_up" }.into(),
-        text: text.into(),
-        timezone: ZURICH,
-        local_time: chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M").unwrap(),
-        application_id: None,
-        chat_id: None,
         explicit_time: explicit,
-        rrule: None,
+        ..NewReminder::custom(text, ZURICH, local)
     }
 }
 

@@ -335,16 +335,7 @@ async fn reminders_keep_their_wall_time_and_owner(store: Store) {
             .and_hms_opt(h, 0, 0)
             .unwrap()
     };
-    let new = |text: &str, local| NewReminder {
-        kind: "custom".into(),
-        text: text.into(),
-        timezone: zurich,
-        local_time: local,
-        application_id: None,
-        chat_id: None,
-        explicit_time: true,
-        rrule: None,
-    };
+    let new = |text: &str, local| NewReminder::custom(text, zurich, local);
     let before = store
         .insert_reminder(ann.id, &new("before DST", at(27, 9)))
         .await

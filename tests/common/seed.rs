@@ -28,16 +28,7 @@ pub async fn due_reminders(store: &Store, person: &str, count: usize) {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
             for i in (worker..count).step_by(8) {
-                let new = NewReminder {
-                    kind: "custom".into(),
-                    text: format!("task {i}"),
-                    timezone: chrono_tz::UTC,
-                    local_time: past,
-                    application_id: None,
-                    chat_id: None,
-                    explicit_time: true,
-                    rrule: None,
-                };
+                let new = NewReminder::custom(format!("task {i}"), chrono_tz::UTC, past);
                 store
                     .insert_reminder(user, &new)
                     .await

@@ -78,6 +78,24 @@ pub struct NewReminder {
     pub rrule: Option<String>,
 }
 
+impl NewReminder {
+    /// A one-off reminder the person set for a wall time in `timezone`: tied to no
+    /// application, sent to their latest direct chat, honoured even in quiet hours. Other
+    /// kinds start from it with struct update syntax.
+    pub fn custom(text: impl Into<String>, timezone: Tz, local_time: NaiveDateTime) -> Self {
+        Self {
+            kind: "custom".into(),
+            text: text.into(),
+            timezone,
+            local_time,
+            application_id: None,
+            chat_id: None,
+            explicit_time: true,
+            rrule: None,
+        }
+    }
+}
+
 pub(super) const COLUMNS: &str = "id, user_id, application_id, kind, text, timezone, local_time, due_at, state, chat_id, explicit_time, occurrence, rrule";
 
 macro_rules! reminder_from_row {

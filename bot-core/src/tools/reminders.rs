@@ -168,13 +168,9 @@ impl BuiltinTools {
                         "custom"
                     }
                     .into(),
-                    text: what,
-                    timezone: zone,
-                    local_time,
                     application_id: p.application_id,
-                    chat_id: None,
-                    explicit_time: true,
                     rrule: rule,
+                    ..NewReminder::custom(what, zone, local_time)
                 },
             )
             .await
