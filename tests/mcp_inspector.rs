@@ -76,6 +76,7 @@ fn the_inspector_lists_calls_and_reads() {
         "cancel_reminder",
         "get_nudge_settings",
         "set_nudge_settings",
+        "set_application_nudges",
     ] {
         assert!(
             names.contains(&expected),

@@ -219,3 +219,162 @@ async fn follow_ups_are_planned_replanned_and_answered(store: Store) {
 }
 
 both_backends!(follow_ups_are_planned_replanned_and_answered);
+
+/// The application's pending automatic reminders, by kind, sorted.
+async fn automatic_kinds(store: &Store, user: i64, application: i64) -> Vec<String> {
+    let mut kinds: Vec<String> = store
+        .list_reminders(user, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| {
+            r.application_id == Some(application)
+                && r.state == bot_core::store::ReminderState::Pending
+        })
+        .map(|r| r.kind)
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+async fn stopped_nudges_stay_stopped_until_asked_again(store: Store) {
+    use bot_core::scheduler::Scheduler;
+    let h = Harness::new(store.clone());
+    h.send("/track Globex, data engineer", None).await;
+    let user = store
+        .resolve_user("telegram", "user-1", None)
+        .await
+        .unwrap()
+        .id;
+    let app = store.list_applications(user, None).await.unwrap()[0].id;
+    assert_eq!(automatic_kinds(&store, user, app).await, ["follow_up"]);
+
+    // The follow-up fires; its "🛑 Stop nudging" stops every nudge about Globex.
+    let due = store.list_reminders(user, false).await.unwrap()[0].due_at;
+    let ids = Scheduler::new(store.clone(), "test-scheduler")
+        .tick(due + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    h.sender.deliver_now(&ids).await.unwrap();
+    let nudge = h.recorder.sent.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(nudge.buttons[2].label, "🛑 Stop nudging");
+    let stopped = h.send("", Some(&nudge.buttons[2].payload)).await;
+    assert!(
+        stopped
+            .text
+            .starts_with("🛑 OK — no more nudges about #1 **Globex**"),
+        "{stopped:?}"
+    );
+    assert!(automatic_kinds(&store, user, app).await.is_empty());
+
+    // News does not bring them back: an interview plans no preparation or thank-you nudge.
+    h.send("Globex invited me to an interview on Friday at 10am", None)
+        .await;
+    assert!(automatic_kinds(&store, user, app).await.is_empty());
+    let listed = h.send("/apps", None).await;
+    assert!(listed.text.contains("🔕 no nudges"), "{listed:?}");
+
+    // Asked for again, they are planned for the interview still ahead.
+    let again = h.send("nudge me about Globex again", None).await;
+    assert!(
+        again
+            .text
+            .starts_with("🔔 OK — I'll nudge you about #1 **Globex**"),
+        "{again:?}"
+    );
+    assert_eq!(
+        automatic_kinds(&store, user, app).await,
+        ["follow_up", "interview_prep", "thank_you"]
+    );
+
+    // And stopped in words.
+    let stopped = h.send("stop nudging me about Globex", None).await;
+    assert!(stopped.text.starts_with("🛑 OK"), "{stopped:?}");
+    assert!(automatic_kinds(&store, user, app).await.is_empty());
+    let app = store.application(user, app).await.unwrap().unwrap();
+    assert!(app.nudges_stopped_at.is_some());
+}
+
+async fn reminders_are_cancelled_by_number_or_words(store: Store) {
+    let h = Harness::new(store.clone());
+    h.send("remind me tomorrow at 9 to call Anna about the offer", None)
+        .await;
+    h.send("remind me on Friday at 2pm to check on Datadog", None)
+        .await;
+    let user = store
+        .resolve_user("telegram", "user-1", None)
+        .await
+        .unwrap()
+        .id;
+    let pending = || async {
+        let mut texts: Vec<String> = store
+            .list_reminders(user, false)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.text)
+            .collect();
+        texts.sort();
+        texts
+    };
+
+    // Someone else's reminder is not one of ours to cancel.
+    let other = store
+        .resolve_user("telegram", "user-2", None)
+        .await
+        .unwrap();
+    let theirs = store
+        .insert_reminder(
+            other.id,
+            &bot_core::store::NewReminder::custom(
+                "their secret",
+                chrono_tz::UTC,
+                chrono::Utc::now().naive_utc() + chrono::Duration::days(1),
+            ),
+        )
+        .await
+        .unwrap();
+    let refused = h
+        .send(&format!("cancel reminder #{}", theirs.id), None)
+        .await;
+    assert!(
+        refused
+            .text
+            .starts_with(&format!("You have no open reminder #{}", theirs.id)),
+        "{refused:?}"
+    );
+    assert!(!refused.text.contains("their secret"), "{refused:?}");
+    assert_eq!(
+        store.list_reminders(other.id, false).await.unwrap().len(),
+        1,
+        "their reminder stays"
+    );
+
+    // Words that fit no reminder: the list to pick from, nothing cancelled.
+    let unknown = h.send("cancel my reminder about the dentist", None).await;
+    assert!(
+        unknown
+            .text
+            .starts_with("I found no reminder about \"dentist\""),
+        "{unknown:?}"
+    );
+    assert_eq!(pending().await.len(), 2);
+
+    let cancelled = h.send("cancel my reminder about Anna", None).await;
+    assert!(
+        cancelled
+            .text
+            .contains("call Anna about the offer — it was due"),
+        "{cancelled:?}"
+    );
+    assert_eq!(pending().await, ["check on Datadog"]);
+
+    let id = store.list_reminders(user, false).await.unwrap()[0].id;
+    h.send(&format!("delete reminder #{id}"), None).await;
+    assert!(pending().await.is_empty());
+}
+
+both_backends!(
+    stopped_nudges_stay_stopped_until_asked_again,
+    reminders_are_cancelled_by_number_or_words
+);

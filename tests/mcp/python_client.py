@@ -59,13 +59,13 @@ async def exercise(session):
           (again.structured_content or {}).get("outcome") == "possible_duplicate", again)
 
     moved = await session.call_tool("update_status", {"application_id": app_id, "status": "interview",
-                                                       "scheduled_at": "2026-12-01T10:00:00+01:00"})
+                                                       "scheduled_at": "2030-12-03T10:00:00+01:00"})
     check("update_status moves it", (moved.structured_content or {}).get("status") == "interview", moved)
     detail = await session.call_tool("get_application", {"application_id": app_id})
     timeline = (detail.structured_content or {}).get("timeline", [])
     check("get_application returns the timeline",
           [e.get("kind") for e in timeline] == ["created", "status"]
-          and timeline[1].get("scheduled_at", "").startswith("2026-12-01T09:00:00"), timeline)
+          and timeline[1].get("scheduled_at", "").startswith("2030-12-03T09:00:00"), timeline)
     listed = await session.call_tool("list_applications", {"status": "interview"})
     check("list_applications filters by status", (listed.structured_content or {}).get("count") == 1, listed)
 
@@ -99,22 +99,23 @@ async def exercise(session):
 
 async def exercise_reminders(session, app_id):
     tools = {t.name for t in (await session.list_tools()).tools}
-    expected = {"create_reminder", "list_reminders", "snooze_reminder", "complete_reminder", "cancel_reminder"}
+    expected = {"create_reminder", "list_reminders", "snooze_reminder", "complete_reminder", "cancel_reminder",
+                "set_application_nudges"}
     check("tools/list has the reminder tools", expected <= tools, sorted(tools))
-    # 2027-03-27 09:00 in Zurich is CET (+01:00); a day later, across the DST change, it is CEST.
+    # 2031-03-29 09:00 in Zurich is CET (+01:00); a day later, across the DST change, it is CEST.
     made = await session.call_tool("create_reminder", {"text": "prepare for the onsite",
-                                                       "when": "2027-03-27T09:00:00+01:00",
+                                                       "when": "2031-03-29T09:00:00+01:00",
                                                        "timezone": "Europe/Zurich",
                                                        "application_id": app_id})
     r = made.structured_content or {}
     check("create_reminder keeps the local wall time",
-          r.get("local_time") == "2027-03-27T09:00:00" and r.get("due_at") == "2027-03-27T09:00:00+01:00", made)
+          r.get("local_time") == "2031-03-29T09:00:00" and r.get("due_at") == "2031-03-29T09:00:00+01:00", made)
     snoozed = await session.call_tool("snooze_reminder", {"reminder_id": r.get("id"), "minutes": 1440})
     s = snoozed.structured_content or {}
     check("snoozing 1440 minutes adds elapsed time across the DST change",
-          s.get("due_at") == "2027-03-28T10:00:00+02:00", snoozed)
+          s.get("due_at") == "2031-03-30T10:00:00+02:00", snoozed)
     other = await session.call_tool("create_reminder", {"text": "send the thank-you note",
-                                                        "when": "2026-12-02T17:00:00+01:00"})
+                                                        "when": "2030-12-04T17:00:00+01:00"})
     listed = await session.call_tool("list_reminders", {})
     listed_all = (listed.structured_content or {}).get("reminders", [])
     ids = [x["id"] for x in listed_all if x["kind"] == "custom"]
@@ -123,25 +124,37 @@ async def exercise_reminders(session, app_id):
     kinds = {x["kind"] for x in listed_all}
     check("tracking and an interview planned follow-up, prep and thank-you nudges",
           {"follow_up", "interview_prep", "thank_you"} <= kinds, kinds)
+
+    def automatic(listing):
+        return sorted(x["kind"] for x in (listing.structured_content or {}).get("reminders", [])
+                      if x["application_id"] == app_id and x["kind"] != "custom")
+    stopped = await session.call_tool("set_application_nudges", {"application_id": app_id, "nudges": False})
+    check("set_application_nudges stops an application's nudges",
+          (stopped.structured_content or {}).get("nudges_stopped_at") is not None, stopped)
+    check("none of its automatic nudges is left", automatic(await session.call_tool("list_reminders", {})) == [])
+    await session.call_tool("set_application_nudges", {"application_id": app_id, "nudges": True})
+    back = automatic(await session.call_tool("list_reminders", {}))
+    check("restarting plans them again, for the interview still ahead",
+          back == ["follow_up", "interview_prep", "thank_you"], back)
     done = await session.call_tool("complete_reminder", {"reminder_id": r.get("id")})
     check("complete_reminder closes it", (done.structured_content or {}).get("state") == "done", done)
     err = await tool_error(session, "cancel_reminder", {"reminder_id": r.get("id")})
     check("a closed reminder cannot be cancelled", err is not None and "no pending reminder" in err, err)
     err = await tool_error(session, "create_reminder", {"text": "x", "when": "tomorrow-ish"})
     check("a malformed time is an MCP error", err is not None and "RFC 3339" in err, err)
-    err = await tool_error(session, "create_reminder", {"text": "x", "when": "2026-12-02T17:00:00+01:00",
+    err = await tool_error(session, "create_reminder", {"text": "x", "when": "2030-12-04T17:00:00+01:00",
                                                         "timezone": "Mars/Olympus"})
     check("an unknown zone is an MCP error", err is not None and "unknown timezone" in err, err)
-    # Tuesday 1 Dec 2026, 09:00 → the weekly Monday review starts on Monday 7 Dec.
+    # Tuesday 3 Dec 2030, 09:00 → the weekly Monday review starts on Monday 9 Dec.
     weekly = await session.call_tool("create_reminder", {"text": "review my pipeline",
-                                                         "when": "2026-12-01T09:00:00+01:00",
+                                                         "when": "2030-12-03T09:00:00+01:00",
                                                          "timezone": "Europe/Zurich",
                                                          "repeat": "FREQ=WEEKLY;BYDAY=MO"})
     w = weekly.structured_content or {}
     check("a repeat rule makes a recurring reminder from its first occurrence",
-          w.get("kind") == "recurring" and w.get("local_time") == "2026-12-07T09:00:00"
+          w.get("kind") == "recurring" and w.get("local_time") == "2030-12-09T09:00:00"
           and w.get("repeat") == "FREQ=WEEKLY;BYDAY=MO", weekly)
-    err = await tool_error(session, "create_reminder", {"text": "x", "when": "2026-12-02T17:00:00+01:00",
+    err = await tool_error(session, "create_reminder", {"text": "x", "when": "2030-12-04T17:00:00+01:00",
                                                         "repeat": "FREQ=MINUTELY"})
     check("a rule repeating more often than daily is refused", err is not None and "at most daily" in err, err)
     before = (await session.call_tool("get_nudge_settings", {})).structured_content or {}

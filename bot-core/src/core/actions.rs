@@ -130,6 +130,10 @@ impl Core {
             }
             Intent::SetTimezone => self.set_timezone(turn, slots).await,
             Intent::NudgeSettings => self.nudge_settings(turn, slots).await,
+            Intent::StopNudging | Intent::ResumeNudging => {
+                self.set_nudges(turn, intent, slots, text).await
+            }
+            Intent::CancelReminder => self.cancel_reminder(turn, slots).await,
             Intent::Help => Ok(say(intent, replies::help())),
             Intent::Smalltalk => Ok(say(intent, replies::smalltalk(text))),
             other => Ok(say(other, replies::not_yet(other))),
@@ -371,7 +375,7 @@ impl Core {
 
     /// The one application a request is about, or the question to ask instead: which
     /// company (`ask`), which of several, or that none matches.
-    async fn one_target(
+    pub(super) async fn one_target(
         &self,
         turn: &mut Turn,
         intent: Intent,
@@ -452,7 +456,7 @@ pub(super) fn button(label: &str, payload: &str) -> Button {
 }
 
 /// The application a request is about, with its slots, or the question asked instead.
-enum Target {
+pub(super) enum Target {
     Found(Box<(Application, Slots)>),
     Asked(Answer),
 }

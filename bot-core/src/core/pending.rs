@@ -197,6 +197,9 @@ impl Core {
             Intent::TrackApplication => self.track(turn, slots, false).await,
             Intent::UpdateApplication => self.update(turn, slots, "").await,
             Intent::RemoveApplication => self.ask_remove(turn, slots, "").await,
+            Intent::StopNudging | Intent::ResumeNudging => {
+                self.set_nudges(turn, intent, slots, "").await
+            }
             Intent::ShowApplication | Intent::AddNote => {
                 self.show_or_note(turn, intent, slots, "").await
             }

@@ -2,12 +2,13 @@
 //! buttons on a nudge (done, heard back, snooze, stop). All through the `reminders` tools; button payloads are checked
 //! against the person's own reminders before anything happens.
 
-use super::actions::{Result, Turn, say};
+use super::actions::{Result, Target, Turn, say};
 use super::{Answer, Core, replies};
 use crate::recurrence::describe;
 use crate::scheduler::payload::PREFIX;
-use crate::store::ReminderState;
+use crate::store::{Application, ReminderState};
 use crate::tools::ReminderView;
+use crate::tracker::title;
 use crate::understand::time::resolve_local;
 use crate::understand::{Intent, Slots};
 use chrono::{DateTime, Duration, Utc};
@@ -179,6 +180,16 @@ impl Core {
                 Some(r) => Ok(say(Intent::Snooze, format!("✅ Done: {}.", r.text))),
                 None => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
             },
+            // "Stop nudging" on an application's automatic nudge: none about it any more.
+            "stop" if reminder.kind != "custom" && reminder.kind != "recurring" => {
+                match reminder.application_id {
+                    Some(app) => match turn.tracker.set_nudges(app, false).await? {
+                        Some(app) => Ok(say(Intent::StopNudging, nudges_stopped(&app))),
+                        None => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
+                    },
+                    None => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
+                }
+            }
             "stop" => match turn
                 .tracker
                 .close_reminder(reminder.id, "cancel_reminder")
@@ -202,6 +213,161 @@ impl Core {
             _ => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
         }
     }
+}
+
+impl Core {
+    /// "stop nudging me about Stripe" / "nudge me about Stripe again": the automatic
+    /// nudges of one application, off or on.
+    pub(super) async fn set_nudges(
+        &self,
+        turn: &mut Turn,
+        intent: Intent,
+        slots: Slots,
+        text: &str,
+    ) -> Result<Answer> {
+        let on = intent == Intent::ResumeNudging;
+        let ask = if on {
+            "Which application should I nudge you about again? Name the company or its number (#3)."
+        } else {
+            "Which application should I stop nudging you about? Name the company or its number (#3)."
+        };
+        let app = match self.one_target(turn, intent, slots, text, ask).await? {
+            Target::Found(found) => found.0,
+            Target::Asked(question) => return Ok(question),
+        };
+        turn.state.focus = Some(app.id);
+        let Some(app) = turn.tracker.set_nudges(app.id, on).await? else {
+            return Ok(say(intent, "That application no longer exists."));
+        };
+        if !on {
+            return Ok(say(intent, nudges_stopped(&app)));
+        }
+        let next = turn
+            .tracker
+            .reminders()
+            .await?
+            .into_iter()
+            .find(|r| r.application_id == Some(app.id));
+        Ok(say(
+            intent,
+            match next {
+                Some(next) => format!(
+                    "🔔 OK — I'll nudge you about {} again. Next: {} — {}",
+                    title(&app),
+                    local(&next, turn),
+                    next.text
+                ),
+                None => format!(
+                    "🔔 OK — nudges about {} are on again. It is {}, so there is nothing to \
+                     nudge you about until it moves on.",
+                    title(&app),
+                    app.status.label()
+                ),
+            },
+        ))
+    }
+
+    /// "cancel reminder #4", "delete the Datadog reminder": one reminder, picked by its
+    /// number or by words of its text; several that fit are listed, not guessed between.
+    pub(super) async fn cancel_reminder(&self, turn: &Turn, slots: Slots) -> Result<Answer> {
+        let intent = Intent::CancelReminder;
+        let reminders = turn.tracker.reminders().await?;
+        let words: Vec<&str> = slots
+            .text
+            .as_deref()
+            .map(|t| t.split_whitespace().collect())
+            .unwrap_or_default();
+        let fitting: Vec<&ReminderView> = match slots.reminder_id {
+            Some(id) => reminders.iter().filter(|r| r.id == id).collect(),
+            None if words.is_empty() => Vec::new(),
+            None => reminders
+                .iter()
+                .filter(|r| words.iter().all(|w| reminder_mentions(r, w)))
+                .collect(),
+        };
+        match fitting.as_slice() {
+            [one] => match turn
+                .tracker
+                .close_reminder(one.id, "cancel_reminder")
+                .await?
+            {
+                Some(r) if r.repeat.is_some() => Ok(say(
+                    intent,
+                    format!(
+                        "Cancelled #{}: {} — it won't repeat any more.",
+                        r.id, r.text
+                    ),
+                )),
+                Some(r) => Ok(say(
+                    intent,
+                    format!(
+                        "Cancelled #{}: {} — it was due {}.",
+                        r.id,
+                        r.text,
+                        local(&r, turn)
+                    ),
+                )),
+                None => Ok(say(intent, "That reminder was already closed.")),
+            },
+            [] if reminders.is_empty() => Ok(say(intent, "You have no reminders to cancel.")),
+            [] => {
+                let lead = match (slots.reminder_id, slots.text.as_deref()) {
+                    (Some(id), _) => format!("You have no open reminder #{id}."),
+                    (None, Some(about)) => format!("I found no reminder about \"{about}\"."),
+                    (None, None) => "Which reminder?".to_owned(),
+                };
+                Ok(say(
+                    intent,
+                    format!(
+                        "{lead} Say e.g. \"cancel reminder #{}\".{}",
+                        reminders[0].id,
+                        reminder_lines(&reminders, turn)
+                    ),
+                ))
+            }
+            several => Ok(say(
+                intent,
+                format!(
+                    "Several reminders fit — which one? Say e.g. \"cancel reminder #{}\".{}",
+                    several[0].id,
+                    reminder_lines(several.iter().copied(), turn)
+                ),
+            )),
+        }
+    }
+}
+
+/// The answer to "stop nudging": what stopped and how to undo it.
+fn nudges_stopped(app: &Application) -> String {
+    format!(
+        "🛑 OK — no more nudges about {}. To have them back, say \"nudge me about {} again\".",
+        title(app),
+        app.company
+    )
+}
+
+/// Whether one word the person used to pick a reminder fits it: in its text, or naming its
+/// kind ("the follow-up", "the prep one").
+fn reminder_mentions(reminder: &ReminderView, word: &str) -> bool {
+    let kind = match word.trim_end_matches('s') {
+        "follow-up" | "followup" | "follow" | "up" | "nudge" => "follow_up",
+        "prep" | "preparation" | "interview" => "interview_prep",
+        "thank-you" | "thanks" | "thank" | "you" | "note" => "thank_you",
+        "repeating" | "recurring" | "weekly" | "daily" | "monthly" => "recurring",
+        _ => "",
+    };
+    reminder.kind == kind || reminder.text.to_lowercase().contains(word)
+}
+
+/// The reminders as a numbered list, one per line, for the person to pick from.
+fn reminder_lines<'a>(
+    reminders: impl IntoIterator<Item = &'a ReminderView>,
+    turn: &Turn,
+) -> String {
+    reminders
+        .into_iter()
+        .map(|r| format!("\n- #{} {} — {}", r.id, local(r, turn), r.text))
+        .collect()
 }
 
 /// A reminder's time in the person's zone, e.g. "on Wed 25 Nov at 09:30".

@@ -288,6 +288,19 @@ impl TrackerClient {
             .await
     }
 
+    /// Stop (`nudges` false) or restart an application's automatic nudges.
+    pub(crate) async fn set_nudges(
+        &self,
+        id: i64,
+        nudges: bool,
+    ) -> Result<Option<Application>, OrchestratorError> {
+        self.call(
+            "set_application_nudges",
+            json!({ "application_id": id, "nudges": nudges }),
+        )
+        .await
+    }
+
     pub(crate) async fn remove(&self, id: i64) -> Result<Option<Application>, OrchestratorError> {
         self.call("remove_application", json!({ "application_id": id }))
             .await

@@ -27,6 +27,10 @@ pub struct Application {
     pub notes: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the person asked for no more nudges about it ("🛑 Stop nudging"); while set,
+    /// no follow-up, interview preparation or thank-you note is planned for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nudges_stopped_at: Option<DateTime<Utc>>,
 }
 
 /// What the person told us about a new application.
@@ -94,8 +98,8 @@ fn parse_status(s: &str) -> Result<Status, StoreError> {
         .map_err(|e: crate::tracker::UnknownStatus| StoreError::Corrupt(e.to_string()))
 }
 
-const APP_COLUMNS: &str =
-    "id, user_id, company, role, status, applied_on, url, source, notes, created_at, updated_at";
+const APP_COLUMNS: &str = "id, user_id, company, role, status, applied_on, url, source, notes, created_at, updated_at, \
+     nudges_stopped_at";
 
 macro_rules! application_from_row {
     ($row:expr) => {{
@@ -113,6 +117,7 @@ macro_rules! application_from_row {
             notes: row.try_get("notes")?,
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
+            nudges_stopped_at: row.try_get("nudges_stopped_at")?,
         }
     }};
 }
@@ -334,6 +339,44 @@ impl Store {
                         for reminder in plan(&app) {
                             insert_reminder_on!(&mut *tx, user_id, &reminder, at);
                         }
+                    }
+                    Some(app)
+                }
+            }
+        });
+        Ok(app)
+    }
+
+    /// Stop (`stopped`) or restart the automatic nudges of one of the user's applications,
+    /// atomically: its unanswered automatic reminders are cancelled, and on a restart those
+    /// `plan` makes are written. `None` when no such application belongs to the user.
+    pub async fn set_application_nudges(
+        &self,
+        user_id: i64,
+        application_id: i64,
+        stopped: bool,
+        plan: &ReminderPlan<'_>,
+    ) -> Result<Option<Application>, StoreError> {
+        let at = now();
+        let sql = format!(
+            "UPDATE applications SET nudges_stopped_at = $1, updated_at = $2 \
+             WHERE user_id = $3 AND id = $4 RETURNING {APP_COLUMNS}"
+        );
+        let app = in_tx!(self, tx => {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(stopped.then_some(at))
+                .bind(at)
+                .bind(user_id)
+                .bind(application_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match row {
+                None => None,
+                Some(row) => {
+                    let app = application_from_row!(&row);
+                    cancel_automatic_on!(&mut *tx, user_id, app.id, at);
+                    for reminder in plan(&app) {
+                        insert_reminder_on!(&mut *tx, user_id, &reminder, at);
                     }
                     Some(app)
                 }

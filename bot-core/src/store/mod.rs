@@ -292,6 +292,11 @@ const SQLITE_MIGRATIONS: &[EmbeddedMigration] = &[
         "firing transaction",
         include_str!("../../../migrations/sqlite/0004_firing_transaction.sql"),
     ),
+    (
+        5,
+        "application nudges",
+        include_str!("../../../migrations/sqlite/0005_application_nudges.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -313,6 +318,11 @@ const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
         4,
         "firing transaction",
         include_str!("../../../migrations/postgres/0004_firing_transaction.sql"),
+    ),
+    (
+        5,
+        "application nudges",
+        include_str!("../../../migrations/postgres/0005_application_nudges.sql"),
     ),
 ];
 

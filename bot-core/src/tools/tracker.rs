@@ -86,6 +86,16 @@ pub struct ApplicationDetail {
     pub timeline: Vec<ApplicationEvent>,
 }
 
+/// Arguments of `set_application_nudges`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NudgesParams {
+    pub application_id: i64,
+    /// false: no more follow-ups, interview-preparation or thank-you nudges about it;
+    /// true: plan them again.
+    pub nudges: bool,
+}
+
 /// Arguments of `add_note`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -246,6 +256,41 @@ impl BuiltinTools {
             .delete_application(self.user_id, app.id)
             .await
             .map_err(internal)?;
+        Ok(Json(app))
+    }
+
+    /// Stop or restart the automatic nudges about one application (follow-ups when there is
+    /// no news, interview preparation, thank-you notes). Restarting plans them again, for an
+    /// interview still ahead too.
+    #[tool(annotations(
+        title = "Stop or restart an application's nudges",
+        read_only_hint = false,
+        destructive_hint = false,
+        idempotent_hint = true
+    ))]
+    async fn set_application_nudges(
+        &self,
+        Parameters(p): Parameters<NudgesParams>,
+    ) -> Result<Json<Application>, ErrorData> {
+        let prefs = self.nudge_preferences().await?;
+        let (tz, now) = (self.tz, chrono::Utc::now());
+        let scheduled = self
+            .store
+            .application_events(self.user_id, p.application_id)
+            .await
+            .map_err(internal)?
+            .iter()
+            .filter_map(|event| event.scheduled_at)
+            .filter(|at| *at > now)
+            .max();
+        let app = self
+            .tracker
+            .set_nudges(self.user_id, p.application_id, !p.nudges, &|app| {
+                nudges::plan_after_news(app, scheduled, tz, now, &prefs)
+            })
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("application", p.application_id))?;
         Ok(Json(app))
     }
 

@@ -122,6 +122,20 @@ impl Tracker {
             .await
     }
 
+    /// Stop (`stopped`) or restart an application's automatic nudges: its unanswered ones
+    /// are cancelled and, on a restart, those `plan` makes are written, in one transaction.
+    pub async fn set_nudges(
+        &self,
+        user_id: i64,
+        application_id: i64,
+        stopped: bool,
+        plan: &ReminderPlan<'_>,
+    ) -> Result<Option<Application>, StoreError> {
+        self.store
+            .set_application_nudges(user_id, application_id, stopped, plan)
+            .await
+    }
+
     /// The user's applications, optionally with one status.
     pub async fn list(
         &self,

@@ -56,9 +56,9 @@ pub fn follow_up(
 }
 
 /// The automatic reminders an application needs after news: while it is still open, a
-/// follow-up later; before a scheduled interview, preparation and a thank-you note. The
-/// caller writes them in the same transaction as the news, replacing the unanswered ones
-/// (`Store::update_application_status_replanned`).
+/// follow-up later; before a scheduled interview, preparation and a thank-you note; none
+/// while the person has stopped its nudges. The caller writes them in the same transaction
+/// as the news, replacing the unanswered ones (`Store::update_application_status`).
 pub fn plan_after_news(
     app: &Application,
     scheduled_at: Option<DateTime<Utc>>,
@@ -67,6 +67,9 @@ pub fn plan_after_news(
     prefs: &NudgePreferences,
 ) -> Vec<NewReminder> {
     let mut planned = Vec::new();
+    if app.nudges_stopped_at.is_some() {
+        return planned;
+    }
     if app.status.is_open() {
         let last_news = scheduled_at.filter(|at| *at > now).unwrap_or(now);
         planned.push(follow_up(app, tz, last_news, prefs));

@@ -41,7 +41,12 @@ pub fn render_list(apps: &[Application], filter: Option<Status>) -> String {
                 .applied_on
                 .map(|d| format!(" (applied {d})"))
                 .unwrap_or_default();
-            let _ = writeln!(out, "- {}{applied}", title(app));
+            let muted = if app.nudges_stopped_at.is_some() {
+                " · 🔕 no nudges"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "- {}{applied}{muted}", title(app));
         }
     }
     out.trim_end().to_owned()
@@ -58,6 +63,9 @@ pub fn render_application(app: &Application, events: &[ApplicationEvent], tz: Tz
     }
     if let Some(source) = &app.source {
         let _ = write!(out, "\nSource: {source}");
+    }
+    if app.nudges_stopped_at.is_some() {
+        out.push_str("\nNudges: 🔕 stopped (say \"nudge me about it again\" to restart them)");
     }
     if !events.is_empty() {
         out.push_str("\n\nTimeline:");

@@ -53,6 +53,13 @@ pub enum Intent {
     SetTimezone,
     /// Quiet hours, follow-up interval, interview-prep hour (not in the contract).
     NudgeSettings,
+    /// No more automatic nudges about one application (not in the contract).
+    StopNudging,
+    /// Automatic nudges about one application again (not in the contract).
+    ResumeNudging,
+    /// Cancel one of the person's reminders, by number or by what it is about (not in the
+    /// contract).
+    CancelReminder,
     ExportData,
     DeleteData,
     Help,
@@ -80,6 +87,9 @@ impl Intent {
             Intent::Snooze => "snooze",
             Intent::SetTimezone => "set_timezone",
             Intent::NudgeSettings => "nudge_settings",
+            Intent::StopNudging => "stop_nudging",
+            Intent::ResumeNudging => "resume_nudging",
+            Intent::CancelReminder => "cancel_reminder",
             Intent::ExportData => "export_data",
             Intent::DeleteData => "delete_data",
             Intent::Help => "help",
@@ -133,6 +143,9 @@ pub struct Slots {
     /// An application referred to by number (`#12`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_id: Option<i64>,
+    /// A reminder referred to by number ("cancel reminder #4").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminder_id: Option<i64>,
     /// How a reminder repeats, as an RFC 5545 RRULE (`FREQ=WEEKLY;BYDAY=MO`); `when` is
     /// then its first occurrence.
     #[serde(skip_serializing_if = "Option::is_none")]

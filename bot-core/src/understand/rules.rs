@@ -126,6 +126,24 @@ regex!(
     r"\bquiet hours?\b|\b(?:don'?t|do not|never) (?:message|nudge|ping|text|remind|bother) me (?:after|before|between|at night)\b|\bfollow[- ]?ups? (?:after|every) \d+ days?\b|\bnudge settings\b"
 );
 
+// "stop nudging me about Stripe", "no more follow-ups for Datadog", "don't remind me about
+// Globex": the automatic nudges of one application. Reminders the person set are cancelled
+// one by one instead ("cancel the Datadog reminder").
+regex!(
+    STOP_NUDGING,
+    r"\b(?:stop|quit|pause|mute|turn off|switch off|disable)\b.{0,25}\b(?:nudg(?:e|es|ing)|follow[- ]?ups|reminding|reminders)\b.{0,12}\b(?:about|for|on|from|re)\b|\b(?:no more|don'?t|do not|never)\b.{0,12}\b(?:nudg(?:e|es|ing)|follow[- ]?ups|remind(?:ing)?|reminders)\b(?: me)?\s+(?:about|for|on|re)\b"
+);
+// "nudge me about Stripe again", "resume the follow-ups for Datadog".
+regex!(
+    RESUME_NUDGING,
+    r"\b(?:resume|restart|re-?enable|unmute|turn (?:back )?on|switch (?:back )?on)\b.{0,12}\b(?:nudg(?:e|es|ing)|follow[- ]?ups|reminders)\b.{0,12}\b(?:about|for|on|from)\b|\bnudg(?:e|ing) me about\b.{1,40}\bagain\b|\b(?:nudges|follow[- ]?ups)\b.{1,30}\bback on\b"
+);
+// "cancel reminder #4", "delete the Datadog reminder", "remove my reminder about Anna".
+regex!(
+    CANCEL_REMINDER,
+    r"\b(?:cancel|delete|remove|drop|clear|scrap|kill)\b.{0,40}\b(?:reminders?|follow[- ]?ups?)\b"
+);
+
 regex!(APPLIED_VERB, r"\b(?:applied|applying|sent|submitted)\b");
 
 regex!(
@@ -147,6 +165,27 @@ const RULES: &[Rule] = &[
         intent: Intent::NudgeSettings,
         confidence: 0.9,
         matches: |t| NUDGE_SETTINGS.is_match(t),
+    },
+    Rule {
+        name: "resume-nudging",
+        intent: Intent::ResumeNudging,
+        confidence: 0.85,
+        matches: |t| RESUME_NUDGING.is_match(t),
+    },
+    Rule {
+        name: "stop-nudging",
+        intent: Intent::StopNudging,
+        confidence: 0.85,
+        matches: |t| STOP_NUDGING.is_match(t),
+    },
+    // Before "delete my data": "delete all my reminders" is not about the account.
+    Rule {
+        name: "cancel-reminder",
+        intent: Intent::CancelReminder,
+        confidence: 0.85,
+        matches: |t| {
+            CANCEL_REMINDER.is_match(t) && !t.contains("remind me") && !t.contains("set a reminder")
+        },
     },
     Rule {
         name: "remove-application",
@@ -372,5 +411,78 @@ pub(crate) fn classify(full: &str, ctx: &Context<'_>) -> Understanding {
         slots,
         confidence,
         rule: rule.name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Context, Intent, understand};
+    use chrono::{TimeZone, Utc};
+
+    fn read(text: &str) -> super::super::Understanding {
+        let companies = ["Stripe".to_owned(), "Datadog".to_owned()];
+        let ctx = Context {
+            now: Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap(),
+            tz: chrono_tz::Europe::Zurich,
+            companies: &companies,
+        };
+        understand(text, &ctx)
+    }
+
+    #[test]
+    fn nudges_of_an_application_stop_and_restart_in_words() {
+        for text in [
+            "stop nudging me about Stripe",
+            "no more follow-ups for Stripe please",
+            "don't remind me about Stripe anymore",
+            "please mute the nudges for Stripe",
+        ] {
+            let read = read(text);
+            assert_eq!(read.intent, Intent::StopNudging, "{text}");
+            assert_eq!(read.slots.company.as_deref(), Some("Stripe"), "{text}");
+        }
+        for text in [
+            "nudge me about Stripe again",
+            "resume the follow-ups for Stripe",
+        ] {
+            let read = read(text);
+            assert_eq!(read.intent, Intent::ResumeNudging, "{text}");
+            assert_eq!(read.slots.company.as_deref(), Some("Stripe"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_reminder_is_cancelled_by_number_or_by_what_it_is_about() {
+        let by_number = read("cancel reminder #4");
+        assert_eq!(by_number.intent, Intent::CancelReminder);
+        assert_eq!(by_number.slots.reminder_id, Some(4));
+        assert_eq!(by_number.slots.application_id, None);
+        assert_eq!(read("delete reminder 12").slots.reminder_id, Some(12));
+        let by_words = read("Please cancel my reminder about Anna!");
+        assert_eq!(by_words.intent, Intent::CancelReminder);
+        assert_eq!(by_words.slots.text.as_deref(), Some("anna"));
+        assert_eq!(
+            read("delete the Datadog reminder").slots.text.as_deref(),
+            Some("datadog")
+        );
+        assert_eq!(read("delete all my reminders").slots.text, None);
+    }
+
+    #[test]
+    fn neighbours_keep_their_meaning() {
+        for (text, intent) in [
+            ("don't nudge me after 10pm", Intent::NudgeSettings),
+            ("remind me again tomorrow", Intent::Snooze),
+            (
+                "remind me to follow up with Stripe again on Monday",
+                Intent::SetReminder,
+            ),
+            ("remind me to cancel my gym membership", Intent::SetReminder),
+            ("delete all my data", Intent::DeleteData),
+            ("remove my Stripe application", Intent::RemoveApplication),
+            ("what reminders do I have?", Intent::ListReminders),
+        ] {
+            assert_eq!(read(text).intent, intent, "{text}");
+        }
     }
 }

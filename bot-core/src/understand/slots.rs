@@ -16,6 +16,16 @@ use std::ops::Range;
 regex!(URL, r#"https?://[^\s<>"]+"#);
 regex!(APP_REF, r"#(\d{1,9})\b");
 regex!(
+    REMINDER_NUMBER,
+    r"\breminder (?:number |no\.? )?(\d{1,9})\b"
+);
+// What is left of "cancel my reminder about Anna" once the request itself is taken out: the
+// words that pick the reminder.
+regex!(
+    CANCEL_FILLER,
+    r"#?\d+\b|[^\w\s'-]|\b(?:please|can|could|you|cancel|delete|remove|drop|clear|scrap|kill|my|the|a|an|that|this|those|these|one|reminders?|about|for|to|on|of|re|number|no|it|all|i|set)\b"
+);
+regex!(
     REMOTE,
     r"\b(remote|remotely|wfh|work from home|fully distributed|anywhere)\b"
 );
@@ -62,7 +72,10 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
                 .map(|r| r.instant);
         }
         Intent::ListApplications => slots.status = list_filter(lower),
-        Intent::ShowApplication | Intent::RemoveApplication => {
+        Intent::ShowApplication
+        | Intent::RemoveApplication
+        | Intent::StopNudging
+        | Intent::ResumeNudging => {
             slots.company =
                 known_company(text, ctx).or_else(|| capitalised_name(text, &words(text)));
         }
@@ -100,6 +113,16 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
             }
         }
         Intent::SetTimezone => slots.timezone = timezone_of(lower).map(|tz| tz.name().to_owned()),
+        Intent::CancelReminder => {
+            slots.reminder_id = slots.application_id.take().or_else(|| {
+                REMINDER_NUMBER
+                    .captures(lower)
+                    .and_then(|c| c[1].parse().ok())
+            });
+            let about = CANCEL_FILLER.replace_all(lower, " ");
+            let about = about.split_whitespace().collect::<Vec<_>>().join(" ");
+            slots.text = Some(about).filter(|a| !a.is_empty());
+        }
         // The settings are read by the core from the words themselves.
         Intent::NudgeSettings => slots.text = Some(text.trim().to_owned()),
         _ => {}
