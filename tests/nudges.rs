@@ -62,7 +62,7 @@ fn a_reminder_set_in_chat_arrives_unprompted_and_can_be_snoozed() {
     );
     assert!(!nudge.is_empty() && !buttons.is_empty());
     writeln!(stdin, "2").unwrap();
-    wait_for("Snoozed until", Duration::from_secs(30));
+    wait_for("💤 Snoozed: stretch — now on ", Duration::from_secs(30));
     writeln!(stdin, "show my reminders").unwrap();
     wait_for("— stretch", Duration::from_secs(30));
     drop(stdin);

@@ -295,7 +295,7 @@ async fn stopped_nudges_stay_stopped_until_asked_again(store: Store) {
     assert!(app.nudges_stopped_at.is_some());
 }
 
-async fn reminders_are_cancelled_by_number_or_words(store: Store) {
+async fn reminders_are_snoozed_and_cancelled_by_number_or_words(store: Store) {
     let h = Harness::new(store.clone());
     h.send("remind me tomorrow at 9 to call Anna about the offer", None)
         .await;
@@ -350,6 +350,20 @@ async fn reminders_are_cancelled_by_number_or_words(store: Store) {
         "their reminder stays"
     );
 
+    // A reminder still ahead, named by words, is pushed back from its own time.
+    let anna =
+        |rs: Vec<bot_core::store::Reminder>| rs.into_iter().find(|r| r.text.contains("Anna"));
+    let before = anna(store.list_reminders(user, false).await.unwrap()).unwrap();
+    let snoozed = h.send("snooze the Anna one 2 days", None).await;
+    assert!(
+        snoozed
+            .text
+            .starts_with("💤 Snoozed: call Anna about the offer — now on "),
+        "{snoozed:?}"
+    );
+    let after = anna(store.list_reminders(user, false).await.unwrap()).unwrap();
+    assert_eq!(after.due_at - before.due_at, chrono::Duration::days(2));
+
     // Words that fit no reminder: the list to pick from, nothing cancelled.
     let unknown = h.send("cancel my reminder about the dentist", None).await;
     assert!(
@@ -376,5 +390,5 @@ async fn reminders_are_cancelled_by_number_or_words(store: Store) {
 
 both_backends!(
     stopped_nudges_stay_stopped_until_asked_again,
-    reminders_are_cancelled_by_number_or_words
+    reminders_are_snoozed_and_cancelled_by_number_or_words
 );

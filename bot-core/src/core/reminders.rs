@@ -84,26 +84,53 @@ impl Core {
         Ok(say(Intent::ListReminders, text))
     }
 
-    /// "snooze 2 days": the reminder that fired last, pushed back from now.
+    /// "snooze 2 days": the reminder that fired last, pushed back from now; "snooze the
+    /// Datadog one 2 days" / "snooze #4 until Monday": the one named, pushed back from its
+    /// own time when that is still ahead.
     pub(super) async fn snooze(&self, turn: &Turn, slots: Slots) -> Result<Answer> {
         let intent = Intent::Snooze;
+        let reminders = turn.tracker.reminders().await?;
+        let named = fitting(&reminders, &slots);
+        let reminder = match named.as_slice() {
+            [one] => *one,
+            [_, _, ..] if slots.reminder_id.is_none() => {
+                return Ok(say(
+                    intent,
+                    format!(
+                        "Several reminders fit — which one? Say e.g. \"snooze #{} 2 days\".{}",
+                        named[0].id,
+                        reminder_lines(named.iter().copied(), turn)
+                    ),
+                ));
+            }
+            // Words that name no reminder ("ugh, not now — snooze 3 hours"): the last nudge.
+            _ => match reminders
+                .iter()
+                .filter(|r| r.state == ReminderState::Fired)
+                .max_by_key(|r| due_instant(r))
+            {
+                Some(fired) => fired,
+                None => return Ok(say(intent, "There is no reminder waiting to be snoozed.")),
+            },
+        };
+        if reminder.repeat.is_some() {
+            return Ok(say(
+                intent,
+                format!(
+                    "#{} repeats, so I can't move it without moving the whole series. Say \"cancel \
+                     reminder #{}\" to end it, or set a one-off reminder instead.",
+                    reminder.id, reminder.id
+                ),
+            ));
+        }
         let until = match (slots.duration, slots.when) {
             // Between a minute and a year: "snooze 100000000 weeks" is not a date.
             (Some(seconds), _) => {
-                turn.now + Duration::seconds(seconds.clamp(60, MAX_SNOOZE_SECONDS))
+                let from = due_instant(reminder).unwrap_or(turn.now).max(turn.now);
+                from + Duration::seconds(seconds.clamp(60, MAX_SNOOZE_SECONDS))
             }
             (None, Some(when)) => when.with_timezone(&Utc),
             (None, None) => turn.now + Duration::days(1),
-        };
-        let fired = turn
-            .tracker
-            .reminders()
-            .await?
-            .into_iter()
-            .filter(|r| r.state == ReminderState::Fired)
-            .max_by(|a, b| a.due_at.cmp(&b.due_at));
-        let Some(reminder) = fired else {
-            return Ok(say(intent, "There is no reminder waiting to be snoozed."));
         };
         self.snooze_until(turn, reminder.id, until).await
     }
@@ -116,7 +143,7 @@ impl Core {
                 }
                 Ok(say(
                     Intent::Snooze,
-                    format!("Snoozed until {}: {}.", local(&r, turn), r.text),
+                    format!("💤 Snoozed: {} — now {}.", r.text, local(&r, turn)),
                 ))
             }
             None => Ok(say(Intent::Snooze, replies::STALE_BUTTON)),
@@ -272,19 +299,7 @@ impl Core {
     pub(super) async fn cancel_reminder(&self, turn: &Turn, slots: Slots) -> Result<Answer> {
         let intent = Intent::CancelReminder;
         let reminders = turn.tracker.reminders().await?;
-        let words: Vec<&str> = slots
-            .text
-            .as_deref()
-            .map(|t| t.split_whitespace().collect())
-            .unwrap_or_default();
-        let fitting: Vec<&ReminderView> = match slots.reminder_id {
-            Some(id) => reminders.iter().filter(|r| r.id == id).collect(),
-            None if words.is_empty() => Vec::new(),
-            None => reminders
-                .iter()
-                .filter(|r| words.iter().all(|w| reminder_mentions(r, w)))
-                .collect(),
-        };
+        let fitting = fitting(&reminders, &slots);
         match fitting.as_slice() {
             [one] => match turn
                 .tracker
@@ -344,6 +359,31 @@ fn nudges_stopped(app: &Application) -> String {
         title(app),
         app.company
     )
+}
+
+/// The reminders a message names: by number, else those whose text (or kind) has every
+/// word left of the request; none when it names none.
+fn fitting<'a>(reminders: &'a [ReminderView], slots: &Slots) -> Vec<&'a ReminderView> {
+    let words: Vec<&str> = slots
+        .text
+        .as_deref()
+        .map(|t| t.split_whitespace().collect())
+        .unwrap_or_default();
+    match slots.reminder_id {
+        Some(id) => reminders.iter().filter(|r| r.id == id).collect(),
+        None if words.is_empty() => Vec::new(),
+        None => reminders
+            .iter()
+            .filter(|r| words.iter().all(|w| reminder_mentions(r, w)))
+            .collect(),
+    }
+}
+
+/// When a reminder is due, as an instant.
+fn due_instant(reminder: &ReminderView) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(&reminder.due_at)
+        .ok()
+        .map(|due| due.with_timezone(&Utc))
 }
 
 /// Whether one word the person used to pick a reminder fits it: in its text, or naming its

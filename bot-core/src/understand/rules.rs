@@ -469,6 +469,18 @@ mod tests {
     }
 
     #[test]
+    fn a_snooze_may_name_its_reminder() {
+        let by_words = read("snooze the Datadog one 2 days");
+        assert_eq!(by_words.intent, Intent::Snooze);
+        assert_eq!(by_words.slots.duration, Some(2 * 86_400));
+        assert_eq!(by_words.slots.text.as_deref(), Some("datadog"));
+        let by_number = read("snooze #4 until Monday at 10am");
+        assert_eq!(by_number.slots.reminder_id, Some(4));
+        assert!(by_number.slots.when.is_some());
+        assert_eq!(read("snooze this for an hour").slots.text, None);
+    }
+
+    #[test]
     fn neighbours_keep_their_meaning() {
         for (text, intent) in [
             ("don't nudge me after 10pm", Intent::NudgeSettings),

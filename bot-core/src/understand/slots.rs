@@ -19,11 +19,11 @@ regex!(
     REMINDER_NUMBER,
     r"\breminder (?:number |no\.? )?(\d{1,9})\b"
 );
-// What is left of "cancel my reminder about Anna" once the request itself is taken out: the
-// words that pick the reminder.
+// What is left of "cancel my reminder about Anna" or "snooze the Datadog one" once the
+// request itself is taken out: the words that pick the reminder.
 regex!(
-    CANCEL_FILLER,
-    r"#?\d+\b|[^\w\s'-]|\b(?:please|can|could|you|cancel|delete|remove|drop|clear|scrap|kill|my|the|a|an|that|this|those|these|one|reminders?|about|for|to|on|of|re|number|no|it|all|i|set)\b"
+    REQUEST_WORDS,
+    r"#?\d+\b|[^\w\s'-]|\b(?:please|can|could|you|cancel|delete|remove|drop|clear|scrap|kill|snooze|postpone|delay|push|back|later|again|remind|me|not|now|ugh|ok|okay|hey|so|just|my|the|a|an|that|this|those|these|one|reminders?|nudges?|about|for|to|on|of|re|by|until|till|number|no|it|all|i|set)\b"
 );
 regex!(
     REMOTE,
@@ -106,28 +106,37 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
             slots.company = known_company(text, ctx);
         }
         Intent::Snooze => {
-            if let Some((seconds, _)) = time::find_duration(lower) {
+            let mut said = Vec::new();
+            if let Some((seconds, span)) = time::find_duration(lower) {
                 slots.duration = Some(seconds);
+                said.push(span);
             } else if let Some(found) = time::find(text, ctx.now, ctx.tz, Bias::Future) {
                 slots.when = Some(found.instant);
+                said.extend(found.spans);
             }
+            // "snooze the Datadog one 2 days", "snooze #4 until Monday": which reminder.
+            reminder_reference(&mask(lower, &said), &mut slots);
         }
         Intent::SetTimezone => slots.timezone = timezone_of(lower).map(|tz| tz.name().to_owned()),
-        Intent::CancelReminder => {
-            slots.reminder_id = slots.application_id.take().or_else(|| {
-                REMINDER_NUMBER
-                    .captures(lower)
-                    .and_then(|c| c[1].parse().ok())
-            });
-            let about = CANCEL_FILLER.replace_all(lower, " ");
-            let about = about.split_whitespace().collect::<Vec<_>>().join(" ");
-            slots.text = Some(about).filter(|a| !a.is_empty());
-        }
+        Intent::CancelReminder => reminder_reference(lower, &mut slots),
         // The settings are read by the core from the words themselves.
         Intent::NudgeSettings => slots.text = Some(text.trim().to_owned()),
         _ => {}
     }
     slots
+}
+
+/// The reminder a request names: its number (`#4`, "reminder 4") as `reminder_id`, else
+/// the words left once the request itself is taken out as `text`.
+fn reminder_reference(lower: &str, slots: &mut Slots) {
+    slots.reminder_id = slots.application_id.take().or_else(|| {
+        REMINDER_NUMBER
+            .captures(lower)
+            .and_then(|c| c[1].parse().ok())
+    });
+    let about = REQUEST_WORDS.replace_all(lower, " ");
+    let about = about.split_whitespace().collect::<Vec<_>>().join(" ");
+    slots.text = Some(about).filter(|a| !a.is_empty());
 }
 
 /// Blank out byte ranges (time expressions) so names cannot run into them.
