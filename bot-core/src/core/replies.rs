@@ -240,7 +240,9 @@ pub(crate) fn help() -> String {
          - I applied to Stripe for the backend role\n\
          - Stripe moved me to interview\n\
          - which companies rejected me?\n\
-         - show the Stripe application\n\nCommands:",
+         - show the Stripe application\n\
+         - remind me on Friday at 2pm to check on Datadog\n\
+         - stop nudging me about Stripe\n\nCommands:",
     );
     for (name, description) in COMMANDS {
         text.push_str(&format!("\n- /{name} — {description}"));

@@ -24,6 +24,20 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("forget", "Delete everything I keep about you (asks first)"),
     ("timezone", "Set your timezone: /timezone Europe/Zurich"),
     (
+        "remind",
+        "Set a reminder: /remind Friday at 2pm to check on Datadog",
+    ),
+    ("reminders", "Your reminders, soonest first"),
+    (
+        "snooze",
+        "Push a reminder back: /snooze 2 days · /snooze #4 Monday 9am",
+    ),
+    ("cancel", "Cancel a reminder: /cancel #4"),
+    (
+        "mute",
+        "No more nudges about an application: /mute Company|#id (/unmute to restart)",
+    ),
+    (
         "nudges",
         "When I nudge you: /nudges quiet 22:00-08:00 · followup 7 · prep 18",
     ),
@@ -117,6 +131,25 @@ pub(crate) fn parse(text: &str, ctx: &Context<'_>) -> Option<Understanding> {
                 Intent::Snooze,
                 fill_slots(Intent::Snooze, args, &lower_args, ctx),
             ));
+        }
+        "cancel" => {
+            return Some(command(
+                Intent::CancelReminder,
+                fill_slots(
+                    Intent::CancelReminder,
+                    &format!("cancel reminder {args}"),
+                    &format!("cancel reminder {lower_args}"),
+                    ctx,
+                ),
+            ));
+        }
+        "mute" | "unmute" => {
+            set_target(&mut slots, args);
+            if name == "mute" {
+                Intent::StopNudging
+            } else {
+                Intent::ResumeNudging
+            }
         }
         "export" => Intent::ExportData,
         "delete" | "forget" => Intent::DeleteData,

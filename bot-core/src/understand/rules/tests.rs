@@ -1,0 +1,102 @@
+//! The rules on the phrases that control reminders, and on their neighbours.
+
+use super::super::{Context, Intent, Understanding, understand};
+use chrono::{TimeZone, Utc};
+
+fn read(text: &str) -> Understanding {
+    let companies = ["Stripe".to_owned(), "Datadog".to_owned()];
+    let ctx = Context {
+        now: Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap(),
+        tz: chrono_tz::Europe::Zurich,
+        companies: &companies,
+    };
+    understand(text, &ctx)
+}
+
+#[test]
+fn nudges_of_an_application_stop_and_restart_in_words() {
+    for text in [
+        "stop nudging me about Stripe",
+        "no more follow-ups for Stripe please",
+        "don't remind me about Stripe anymore",
+        "please mute the nudges for Stripe",
+    ] {
+        let read = read(text);
+        assert_eq!(read.intent, Intent::StopNudging, "{text}");
+        assert_eq!(read.slots.company.as_deref(), Some("Stripe"), "{text}");
+    }
+    for text in [
+        "nudge me about Stripe again",
+        "resume the follow-ups for Stripe",
+    ] {
+        let read = read(text);
+        assert_eq!(read.intent, Intent::ResumeNudging, "{text}");
+        assert_eq!(read.slots.company.as_deref(), Some("Stripe"), "{text}");
+    }
+}
+
+#[test]
+fn a_reminder_is_cancelled_by_number_or_by_what_it_is_about() {
+    let by_number = read("cancel reminder #4");
+    assert_eq!(by_number.intent, Intent::CancelReminder);
+    assert_eq!(by_number.slots.reminder_id, Some(4));
+    assert_eq!(by_number.slots.application_id, None);
+    assert_eq!(read("delete reminder 12").slots.reminder_id, Some(12));
+    let by_words = read("Please cancel my reminder about Anna!");
+    assert_eq!(by_words.intent, Intent::CancelReminder);
+    assert_eq!(by_words.slots.text.as_deref(), Some("anna"));
+    assert_eq!(
+        read("delete the Datadog reminder").slots.text.as_deref(),
+        Some("datadog")
+    );
+    assert_eq!(read("delete all my reminders").slots.text, None);
+}
+
+#[test]
+fn reminder_commands() {
+    let cancel = read("/cancel #4");
+    assert_eq!(
+        (cancel.intent, cancel.slots.reminder_id),
+        (Intent::CancelReminder, Some(4))
+    );
+    let mute = read("/mute Stripe");
+    assert_eq!(
+        (mute.intent, mute.slots.company.as_deref()),
+        (Intent::StopNudging, Some("Stripe"))
+    );
+    let unmute = read("/unmute #1");
+    assert_eq!(
+        (unmute.intent, unmute.slots.application_id),
+        (Intent::ResumeNudging, Some(1))
+    );
+}
+
+#[test]
+fn a_snooze_may_name_its_reminder() {
+    let by_words = read("snooze the Datadog one 2 days");
+    assert_eq!(by_words.intent, Intent::Snooze);
+    assert_eq!(by_words.slots.duration, Some(2 * 86_400));
+    assert_eq!(by_words.slots.text.as_deref(), Some("datadog"));
+    let by_number = read("snooze #4 until Monday at 10am");
+    assert_eq!(by_number.slots.reminder_id, Some(4));
+    assert!(by_number.slots.when.is_some());
+    assert_eq!(read("snooze this for an hour").slots.text, None);
+}
+
+#[test]
+fn neighbours_keep_their_meaning() {
+    for (text, intent) in [
+        ("don't nudge me after 10pm", Intent::NudgeSettings),
+        ("remind me again tomorrow", Intent::Snooze),
+        (
+            "remind me to follow up with Stripe again on Monday",
+            Intent::SetReminder,
+        ),
+        ("remind me to cancel my gym membership", Intent::SetReminder),
+        ("delete all my data", Intent::DeleteData),
+        ("remove my Stripe application", Intent::RemoveApplication),
+        ("what reminders do I have?", Intent::ListReminders),
+    ] {
+        assert_eq!(read(text).intent, intent, "{text}");
+    }
+}
