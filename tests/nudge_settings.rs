@@ -20,7 +20,7 @@ fn a_weekly_review_is_set_in_words_and_listed_with_its_rhythm() {
         "every Monday at 9am remind me to review my pipeline\nshow my reminders\n",
     );
     assert!(
-        out.contains("I'll remind you every Monday to review my pipeline, starting on Mon"),
+        out.contains("I'll remind you every Monday to review your pipeline, starting on Mon"),
         "{out}"
     );
     assert!(out.contains("at 09:00"), "{out}");

@@ -4,6 +4,7 @@
 //! See `docs/ARCHITECTURE.md` for the whole map.
 
 pub mod adapter;
+pub mod addressing;
 pub mod core;
 pub mod fault;
 pub mod health;

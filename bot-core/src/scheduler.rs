@@ -9,6 +9,7 @@
 //! a time the person chose is honoured. Idle means idle: the loop sleeps until the next due
 //! instant or a wake-up, never longer than a ceiling, and calls nothing while it sleeps.
 
+use crate::addressing::addressed;
 use crate::fault;
 use crate::message::{Button, Outbound};
 use crate::outbox::OutboxSender;
@@ -297,7 +298,7 @@ impl Scheduler {
 /// are folded into this one message rather than sent as a storm.
 fn nudge(reminder: &Reminder, now: DateTime<Utc>, missed: usize) -> Outbound {
     let mut text = match reminder.kind.as_str() {
-        "custom" | "recurring" => format!("⏰ Reminder: {}", reminder.text),
+        "custom" | "recurring" => format!("⏰ Reminder: {}", addressed(&reminder.text)),
         _ => format!("👋 {}", reminder.text),
     };
     if now - reminder.due_at > LATE_AFTER {

@@ -4,6 +4,7 @@
 
 use super::actions::{Result, Target, Turn, say};
 use super::{Answer, Core, replies};
+use crate::addressing::addressed;
 use crate::recurrence::describe;
 use crate::scheduler::payload::PREFIX;
 use crate::store::{Application, ReminderState};
@@ -54,13 +55,13 @@ impl Core {
         let text = match reminder.repeat.as_deref().and_then(describe) {
             Some(rhythm) => format!(
                 "OK — I'll remind you {rhythm} to {}, starting {}.",
-                reminder.text,
+                addressed(&reminder.text),
                 local(&reminder, turn)
             ),
             None => format!(
                 "OK — I'll remind you {} to {}.",
                 local(&reminder, turn),
-                reminder.text
+                addressed(&reminder.text)
             ),
         };
         Ok(say(intent, text))
@@ -76,7 +77,12 @@ impl Core {
         }
         let mut text = format!("Your reminders ({}):", reminders.len());
         for r in &reminders {
-            text.push_str(&format!("\n- #{} {} — {}", r.id, local(r, turn), r.text));
+            text.push_str(&format!(
+                "\n- #{} {} — {}",
+                r.id,
+                local(r, turn),
+                addressed(&r.text)
+            ));
             if let Some(rhythm) = r.repeat.as_deref().and_then(describe) {
                 text.push_str(&format!(" (repeats {rhythm})"));
             }
@@ -143,7 +149,11 @@ impl Core {
                 }
                 Ok(say(
                     Intent::Snooze,
-                    format!("💤 Snoozed: {} — now {}.", r.text, local(&r, turn)),
+                    format!(
+                        "💤 Snoozed: {} — now {}.",
+                        addressed(&r.text),
+                        local(&r, turn)
+                    ),
                 ))
             }
             None => Ok(say(Intent::Snooze, replies::STALE_BUTTON)),
@@ -196,7 +206,7 @@ impl Core {
                 format!(
                     "✅ Done. Next time: {} — {}.",
                     local(&reminder, turn),
-                    reminder.text
+                    addressed(&reminder.text)
                 ),
             )),
             "done" => match turn
@@ -204,7 +214,10 @@ impl Core {
                 .close_reminder(reminder.id, "complete_reminder")
                 .await?
             {
-                Some(r) => Ok(say(Intent::Snooze, format!("✅ Done: {}.", r.text))),
+                Some(r) => Ok(say(
+                    Intent::Snooze,
+                    format!("✅ Done: {}.", addressed(&r.text)),
+                )),
                 None => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
             },
             // "Stop nudging" on an application's automatic nudge: none about it any more.
@@ -224,7 +237,10 @@ impl Core {
             {
                 Some(r) => Ok(say(
                     Intent::Snooze,
-                    format!("🛑 Stopped: I won't remind you about \"{}\" again.", r.text),
+                    format!(
+                        "🛑 Stopped: I won't remind you about \"{}\" again.",
+                        addressed(&r.text)
+                    ),
                 )),
                 None => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
             },
@@ -282,7 +298,7 @@ impl Core {
                     "🔔 OK — I'll nudge you about {} again. Next: {} — {}",
                     title(&app),
                     local(&next, turn),
-                    next.text
+                    addressed(&next.text)
                 ),
                 None => format!(
                     "🔔 OK — nudges about {} are on again. It is {}, so there is nothing to \
@@ -310,7 +326,8 @@ impl Core {
                     intent,
                     format!(
                         "Cancelled #{}: {} — it won't repeat any more.",
-                        r.id, r.text
+                        r.id,
+                        addressed(&r.text)
                     ),
                 )),
                 Some(r) => Ok(say(
@@ -318,7 +335,7 @@ impl Core {
                     format!(
                         "Cancelled #{}: {} — it was due {}.",
                         r.id,
-                        r.text,
+                        addressed(&r.text),
                         local(&r, turn)
                     ),
                 )),
@@ -406,7 +423,7 @@ fn reminder_lines<'a>(
 ) -> String {
     reminders
         .into_iter()
-        .map(|r| format!("\n- #{} {} — {}", r.id, local(r, turn), r.text))
+        .map(|r| format!("\n- #{} {} — {}", r.id, local(r, turn), addressed(&r.text)))
         .collect()
 }
 
