@@ -330,6 +330,13 @@ fn nudge(reminder: &Reminder, now: DateTime<Utc>, missed: usize) -> Outbound {
             button("✅ Done", format!("done:{id}")),
             button("🛑 Stop repeating", format!("stop:{id}")),
         ],
+        // Interview preparation and thank-you notes belong to an application: stopping
+        // them stops every nudge about it.
+        "interview_prep" | "thank_you" => vec![
+            button("✅ Done", format!("done:{id}")),
+            button("💤 Snooze 1 day", format!("snooze:{id}:86400")),
+            button("🛑 Stop nudging", format!("stop:{id}")),
+        ],
         _ => vec![
             button("✅ Done", format!("done:{id}")),
             button("💤 Snooze 1 day", format!("snooze:{id}:86400")),

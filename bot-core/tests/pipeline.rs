@@ -268,8 +268,16 @@ async fn stopped_nudges_stay_stopped_until_asked_again(store: Store) {
     assert!(automatic_kinds(&store, user, app).await.is_empty());
 
     // News does not bring them back: an interview plans no preparation or thank-you nudge.
-    h.send("Globex invited me to an interview on Friday at 10am", None)
-        .await;
+    // Ten days ahead, so its evening-before preparation is ahead whatever the day.
+    let interview = (chrono::Utc::now().with_timezone(&chrono_tz::Europe::Zurich)
+        + chrono::Duration::days(10))
+    .format("%B %-d")
+    .to_string();
+    h.send(
+        &format!("Globex invited me to an interview on {interview} at 10am"),
+        None,
+    )
+    .await;
     assert!(automatic_kinds(&store, user, app).await.is_empty());
     let listed = h.send("/apps", None).await;
     assert!(listed.text.contains("🔕 no nudges"), "{listed:?}");
@@ -286,6 +294,27 @@ async fn stopped_nudges_stay_stopped_until_asked_again(store: Store) {
         automatic_kinds(&store, user, app).await,
         ["follow_up", "interview_prep", "thank_you"]
     );
+
+    // The preparation nudge, when it fires, offers the same stop.
+    let prep = store
+        .list_reminders(user, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.kind == "interview_prep")
+        .unwrap();
+    let ids = Scheduler::new(store.clone(), "test-scheduler")
+        .tick(prep.due_at + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    h.sender.deliver_now(&ids).await.unwrap();
+    let nudge = h.recorder.sent.lock().unwrap().last().cloned().unwrap();
+    assert!(nudge.text.contains("interview is tomorrow"), "{nudge:?}");
+    assert_eq!(nudge.buttons[2].label, "🛑 Stop nudging");
+    let stopped = h.send("", Some(&nudge.buttons[2].payload)).await;
+    assert!(stopped.text.starts_with("🛑 OK"), "{stopped:?}");
+    assert!(automatic_kinds(&store, user, app).await.is_empty());
+    h.send("nudge me about Globex again", None).await;
 
     // And stopped in words.
     let stopped = h.send("stop nudging me about Globex", None).await;
@@ -344,6 +373,11 @@ async fn reminders_are_snoozed_and_cancelled_by_number_or_words(store: Store) {
         "{refused:?}"
     );
     assert!(!refused.text.contains("their secret"), "{refused:?}");
+    let refused = h.send(&format!("snooze #{} 2 days", theirs.id), None).await;
+    assert_eq!(
+        refused.text,
+        format!("You have no open reminder #{}.", theirs.id)
+    );
     assert_eq!(
         store.list_reminders(other.id, false).await.unwrap().len(),
         1,

@@ -137,7 +137,8 @@ async fn weekly_review_keeps_local_time_across_zurich_dst(store: Store) {
     let sent = texts(&store).await;
     assert_eq!(sent.len(), 5);
     assert!(
-        sent.iter().all(|t| t == "⏰ Reminder: review your pipeline"),
+        sent.iter()
+            .all(|t| t == "⏰ Reminder: review your pipeline"),
         "{sent:?}"
     );
 }

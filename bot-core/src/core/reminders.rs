@@ -1,6 +1,8 @@
-//! Reminders in conversation: "remind me …", "show my reminders", "snooze 2 days", and the
-//! buttons on a nudge (done, heard back, snooze, stop). All through the `reminders` tools; button payloads are checked
-//! against the person's own reminders before anything happens.
+//! Reminders in conversation: "remind me …", "show my reminders", "snooze 2 days",
+//! "cancel reminder #4", "stop nudging me about Stripe", and the buttons on a nudge (done,
+//! heard back, snooze, stop). All through the `reminders` and `tracker` tools; button
+//! payloads and reminder numbers are checked against the person's own reminders before
+//! anything happens.
 
 use super::actions::{Result, Target, Turn, say};
 use super::{Answer, Core, replies};
@@ -75,19 +77,14 @@ impl Core {
                 "You have no reminders. Say e.g. \"remind me on Friday at 2pm to check on Datadog\".",
             ));
         }
-        let mut text = format!("Your reminders ({}):", reminders.len());
-        for r in &reminders {
-            text.push_str(&format!(
-                "\n- #{} {} — {}",
-                r.id,
-                local(r, turn),
-                addressed(&r.text)
-            ));
-            if let Some(rhythm) = r.repeat.as_deref().and_then(describe) {
-                text.push_str(&format!(" (repeats {rhythm})"));
-            }
-        }
-        Ok(say(Intent::ListReminders, text))
+        Ok(say(
+            Intent::ListReminders,
+            format!(
+                "Your reminders ({}):{}",
+                reminders.len(),
+                reminder_lines(&reminders, turn)
+            ),
+        ))
     }
 
     /// "snooze 2 days": the reminder that fired last, pushed back from now; "snooze the
@@ -99,7 +96,10 @@ impl Core {
         let named = fitting(&reminders, &slots);
         let reminder = match named.as_slice() {
             [one] => *one,
-            [_, _, ..] if slots.reminder_id.is_none() => {
+            [] if let Some(id) = slots.reminder_id => {
+                return Ok(say(intent, format!("You have no open reminder #{id}.")));
+            }
+            [_, _, ..] => {
                 return Ok(say(
                     intent,
                     format!(
@@ -416,15 +416,25 @@ fn reminder_mentions(reminder: &ReminderView, word: &str) -> bool {
     reminder.kind == kind || reminder.text.to_lowercase().contains(word)
 }
 
-/// The reminders as a numbered list, one per line, for the person to pick from.
+/// The reminders as a list, a line each with its number, time and rhythm, for the person
+/// to read or pick from.
 fn reminder_lines<'a>(
     reminders: impl IntoIterator<Item = &'a ReminderView>,
     turn: &Turn,
 ) -> String {
-    reminders
-        .into_iter()
-        .map(|r| format!("\n- #{} {} — {}", r.id, local(r, turn), addressed(&r.text)))
-        .collect()
+    let mut lines = String::new();
+    for r in reminders {
+        lines.push_str(&format!(
+            "\n- #{} {} — {}",
+            r.id,
+            local(r, turn),
+            addressed(&r.text)
+        ));
+        if let Some(rhythm) = r.repeat.as_deref().and_then(describe) {
+            lines.push_str(&format!(" (repeats {rhythm})"));
+        }
+    }
+    lines
 }
 
 /// A reminder's time in the person's zone, e.g. "on Wed 25 Nov at 09:30".

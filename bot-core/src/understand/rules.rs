@@ -131,7 +131,7 @@ regex!(
 // one by one instead ("cancel the Datadog reminder").
 regex!(
     STOP_NUDGING,
-    r"\b(?:stop|quit|pause|mute|turn off|switch off|disable)\b.{0,25}\b(?:nudg(?:e|es|ing)|follow[- ]?ups|reminding|reminders)\b.{0,12}\b(?:about|for|on|from|re)\b|\b(?:no more|don'?t|do not|never)\b.{0,12}\b(?:nudg(?:e|es|ing)|follow[- ]?ups|remind(?:ing)?|reminders)\b(?: me)?\s+(?:about|for|on|re)\b"
+    r"^(?:please )?(?:stop|quit|pause|mute) (?:nudging|the nudges|the follow[- ]?ups)(?: me)?\W*$|\b(?:stop|quit|pause|mute|turn off|switch off|disable)\b.{0,25}\b(?:nudg(?:e|es|ing)|follow[- ]?ups|reminding|reminders)\b.{0,12}\b(?:about|for|on|from|re)\b|\b(?:no more|don'?t|do not|never)\b.{0,12}\b(?:nudg(?:e|es|ing)|follow[- ]?ups|remind(?:ing)?|reminders)\b(?: me)?\s+(?:about|for|on|re)\b"
 );
 // "nudge me about Stripe again", "resume the follow-ups for Datadog".
 regex!(

@@ -25,6 +25,11 @@ fn nudges_of_an_application_stop_and_restart_in_words() {
         assert_eq!(read.intent, Intent::StopNudging, "{text}");
         assert_eq!(read.slots.company.as_deref(), Some("Stripe"), "{text}");
     }
+    let unnamed = read("stop nudging me");
+    assert_eq!(
+        (unnamed.intent, unnamed.slots.company),
+        (Intent::StopNudging, None)
+    );
     for text in [
         "nudge me about Stripe again",
         "resume the follow-ups for Stripe",
