@@ -122,6 +122,18 @@ macro_rules! application_from_row {
     }};
 }
 
+/// Replace the unanswered automatic reminders of `$app` (`&Application`) with those `$plan`
+/// makes for it, inside the transaction `$tx`: news and "stop/restart nudging" both do.
+macro_rules! replan_on {
+    ($tx:expr, $user:expr, $app:expr, $plan:expr, $at:expr) => {{
+        let app: &Application = $app;
+        cancel_automatic_on!(&mut *$tx, $user, app.id, $at);
+        for reminder in $plan(app) {
+            insert_reminder_on!(&mut *$tx, $user, &reminder, $at);
+        }
+    }};
+}
+
 macro_rules! event_from_row {
     ($row:expr) => {{
         let row = $row;
@@ -335,10 +347,7 @@ impl Store {
                     let app = application_from_row!(&row);
                     insert_event!(tx, app, EventKind::StatusChange, Some(status), occurred_on, scheduled_at, None::<&str>, at);
                     if let Some(plan) = plan {
-                        cancel_automatic_on!(&mut *tx, user_id, app.id, at);
-                        for reminder in plan(&app) {
-                            insert_reminder_on!(&mut *tx, user_id, &reminder, at);
-                        }
+                        replan_on!(tx, user_id, &app, plan, at);
                     }
                     Some(app)
                 }
@@ -374,10 +383,7 @@ impl Store {
                 None => None,
                 Some(row) => {
                     let app = application_from_row!(&row);
-                    cancel_automatic_on!(&mut *tx, user_id, app.id, at);
-                    for reminder in plan(&app) {
-                        insert_reminder_on!(&mut *tx, user_id, &reminder, at);
-                    }
+                    replan_on!(tx, user_id, &app, plan, at);
                     Some(app)
                 }
             }
