@@ -324,7 +324,7 @@ async fn stopped_nudges_stay_stopped_until_asked_again(store: Store) {
     assert!(app.nudges_stopped_at.is_some());
 }
 
-async fn reminders_are_snoozed_and_cancelled_by_number_or_words(store: Store) {
+async fn reminders_are_snoozed_cancelled_and_done_by_number_or_words(store: Store) {
     let h = Harness::new(store.clone());
     h.send("remind me tomorrow at 9 to call Anna about the offer", None)
         .await;
@@ -417,12 +417,48 @@ async fn reminders_are_snoozed_and_cancelled_by_number_or_words(store: Store) {
     );
     assert_eq!(pending().await, ["check on Datadog"]);
 
-    let id = store.list_reminders(user, false).await.unwrap()[0].id;
-    h.send(&format!("delete reminder #{id}"), None).await;
+    h.send("remind me on Monday at 10 to update the spreadsheet", None)
+        .await;
+    let spreadsheet = store
+        .list_reminders(user, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.text.contains("spreadsheet"))
+        .unwrap()
+        .id;
+    h.send(&format!("delete reminder #{spreadsheet}"), None)
+        .await;
+    assert_eq!(pending().await, ["check on Datadog"]);
+
+    // Done, not cancelled: the reminder is closed as done.
+    let done = h.send("done with the Datadog reminder", None).await;
+    assert_eq!(done.text, "✅ Done: check on Datadog.");
     assert!(pending().await.is_empty());
+    let states: Vec<(String, bot_core::store::ReminderState)> = store
+        .list_reminders(user, true)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.text, r.state))
+        .collect();
+    assert!(
+        states.contains(&(
+            "check on Datadog".into(),
+            bot_core::store::ReminderState::Done
+        )),
+        "{states:?}"
+    );
+    assert!(
+        states.contains(&(
+            "update the spreadsheet".into(),
+            bot_core::store::ReminderState::Cancelled
+        )),
+        "{states:?}"
+    );
 }
 
 both_backends!(
     stopped_nudges_stay_stopped_until_asked_again,
-    reminders_are_snoozed_and_cancelled_by_number_or_words
+    reminders_are_snoozed_cancelled_and_done_by_number_or_words
 );

@@ -133,7 +133,9 @@ impl Core {
             Intent::StopNudging | Intent::ResumeNudging => {
                 self.set_nudges(turn, intent, slots, text).await
             }
-            Intent::CancelReminder => self.cancel_reminder(turn, slots).await,
+            Intent::CancelReminder | Intent::CompleteReminder => {
+                self.close_named_reminder(turn, intent, slots).await
+            }
             Intent::Help => Ok(say(intent, replies::help())),
             Intent::Smalltalk => Ok(say(intent, replies::smalltalk(text))),
             other => Ok(say(other, replies::not_yet(other))),

@@ -310,18 +310,35 @@ impl Core {
         ))
     }
 
-    /// "cancel reminder #4", "delete the Datadog reminder": one reminder, picked by its
-    /// number or by words of its text; several that fit are listed, not guessed between.
-    pub(super) async fn cancel_reminder(&self, turn: &Turn, slots: Slots) -> Result<Answer> {
-        let intent = Intent::CancelReminder;
+    /// "cancel reminder #4", "delete the Datadog reminder", "done with the portfolio
+    /// reminder": one reminder, picked by its number or by words of its text, cancelled or
+    /// done; several that fit are listed, not guessed between.
+    pub(super) async fn close_named_reminder(
+        &self,
+        turn: &Turn,
+        intent: Intent,
+        slots: Slots,
+    ) -> Result<Answer> {
+        let (verb, tool) = match intent {
+            Intent::CompleteReminder => ("done with reminder", "complete_reminder"),
+            _ => ("cancel reminder", "cancel_reminder"),
+        };
         let reminders = turn.tracker.reminders().await?;
         let fitting = fitting(&reminders, &slots);
         match fitting.as_slice() {
-            [one] => match turn
-                .tracker
-                .close_reminder(one.id, "cancel_reminder")
-                .await?
-            {
+            // A series goes on by itself: "done" acknowledges this occurrence only.
+            [one] if tool == "complete_reminder" && one.repeat.is_some() => Ok(say(
+                intent,
+                format!(
+                    "✅ Done. Next time: {} — {}.",
+                    local(one, turn),
+                    addressed(&one.text)
+                ),
+            )),
+            [one] => match turn.tracker.close_reminder(one.id, tool).await? {
+                Some(r) if tool == "complete_reminder" => {
+                    Ok(say(intent, format!("✅ Done: {}.", addressed(&r.text))))
+                }
                 Some(r) if r.repeat.is_some() => Ok(say(
                     intent,
                     format!(
@@ -341,7 +358,7 @@ impl Core {
                 )),
                 None => Ok(say(intent, "That reminder was already closed.")),
             },
-            [] if reminders.is_empty() => Ok(say(intent, "You have no reminders to cancel.")),
+            [] if reminders.is_empty() => Ok(say(intent, "You have no open reminders.")),
             [] => {
                 let lead = match (slots.reminder_id, slots.text.as_deref()) {
                     (Some(id), _) => format!("You have no open reminder #{id}."),
@@ -351,7 +368,7 @@ impl Core {
                 Ok(say(
                     intent,
                     format!(
-                        "{lead} Say e.g. \"cancel reminder #{}\".{}",
+                        "{lead} Say e.g. \"{verb} #{}\".{}",
                         reminders[0].id,
                         reminder_lines(&reminders, turn)
                     ),
@@ -360,7 +377,7 @@ impl Core {
             several => Ok(say(
                 intent,
                 format!(
-                    "Several reminders fit — which one? Say e.g. \"cancel reminder #{}\".{}",
+                    "Several reminders fit — which one? Say e.g. \"{verb} #{}\".{}",
                     several[0].id,
                     reminder_lines(several.iter().copied(), turn)
                 ),

@@ -33,6 +33,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "Push a reminder back: /snooze 2 days · /snooze #4 Monday 9am",
     ),
     ("cancel", "Cancel a reminder: /cancel #4"),
+    ("done", "Mark a reminder done: /done #4"),
     (
         "mute",
         "No more nudges about an application: /mute Company|#id (/unmute to restart)",
@@ -139,6 +140,17 @@ pub(crate) fn parse(text: &str, ctx: &Context<'_>) -> Option<Understanding> {
                     Intent::CancelReminder,
                     &format!("cancel reminder {args}"),
                     &format!("cancel reminder {lower_args}"),
+                    ctx,
+                ),
+            ));
+        }
+        "done" => {
+            return Some(command(
+                Intent::CompleteReminder,
+                fill_slots(
+                    Intent::CompleteReminder,
+                    &format!("done reminder {args}"),
+                    &format!("done reminder {lower_args}"),
                     ctx,
                 ),
             ));

@@ -60,6 +60,9 @@ pub enum Intent {
     /// Cancel one of the person's reminders, by number or by what it is about (not in the
     /// contract).
     CancelReminder,
+    /// Mark one of the person's reminders done, by number or by what it is about (not in
+    /// the contract).
+    CompleteReminder,
     ExportData,
     DeleteData,
     Help,
@@ -90,6 +93,7 @@ impl Intent {
             Intent::StopNudging => "stop_nudging",
             Intent::ResumeNudging => "resume_nudging",
             Intent::CancelReminder => "cancel_reminder",
+            Intent::CompleteReminder => "complete_reminder",
             Intent::ExportData => "export_data",
             Intent::DeleteData => "delete_data",
             Intent::Help => "help",

@@ -144,6 +144,12 @@ regex!(
     r"\b(?:cancel|delete|remove|drop|clear|scrap|kill)\b.{0,40}\b(?:reminders?|follow[- ]?ups?)\b"
 );
 
+// "done with the portfolio reminder", "mark reminder #4 as done".
+regex!(
+    COMPLETE_REMINDER,
+    r"\b(?:done|finished|completed)\b.{0,30}\breminders?\b|\bmark\b.{0,40}\breminders?\b.{0,15}\b(?:done|complete|completed|finished)\b"
+);
+
 regex!(APPLIED_VERB, r"\b(?:applied|applying|sent|submitted)\b");
 
 regex!(
@@ -177,6 +183,12 @@ const RULES: &[Rule] = &[
         intent: Intent::StopNudging,
         confidence: 0.85,
         matches: |t| STOP_NUDGING.is_match(t),
+    },
+    Rule {
+        name: "complete-reminder",
+        intent: Intent::CompleteReminder,
+        confidence: 0.85,
+        matches: |t| COMPLETE_REMINDER.is_match(t) && !t.contains("remind me"),
     },
     // Before "delete my data": "delete all my reminders" is not about the account.
     Rule {

@@ -23,7 +23,7 @@ regex!(
 // request itself is taken out: the words that pick the reminder.
 regex!(
     REQUEST_WORDS,
-    r"#?\d+\b|[^\w\s'-]|\b(?:please|can|could|you|cancel|delete|remove|drop|clear|scrap|kill|snooze|postpone|delay|push|back|later|again|remind|me|not|now|ugh|ok|okay|hey|so|just|my|the|a|an|that|this|those|these|one|reminders?|nudges?|about|for|to|on|of|re|by|until|till|number|no|it|all|i|set)\b"
+    r"#?\d+\b|[^\w\s'-]|\b(?:please|can|could|you|cancel|delete|remove|drop|clear|scrap|kill|snooze|postpone|delay|push|back|later|again|done|finished|completed|complete|mark|as|with|remind|me|not|now|ugh|ok|okay|hey|so|just|my|the|a|an|that|this|those|these|one|reminders?|nudges?|about|for|to|on|of|re|by|until|till|number|no|it|all|i|set)\b"
 );
 regex!(
     REMOTE,
@@ -118,7 +118,9 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
             reminder_reference(&mask(lower, &said), &mut slots);
         }
         Intent::SetTimezone => slots.timezone = timezone_of(lower).map(|tz| tz.name().to_owned()),
-        Intent::CancelReminder => reminder_reference(lower, &mut slots),
+        Intent::CancelReminder | Intent::CompleteReminder => {
+            reminder_reference(lower, &mut slots);
+        }
         // The settings are read by the core from the words themselves.
         Intent::NudgeSettings => slots.text = Some(text.trim().to_owned()),
         _ => {}

@@ -55,6 +55,16 @@ fn a_reminder_is_cancelled_by_number_or_by_what_it_is_about() {
         Some("datadog")
     );
     assert_eq!(read("delete all my reminders").slots.text, None);
+    let done = read("done with the portfolio reminder");
+    assert_eq!(
+        (done.intent, done.slots.text.as_deref()),
+        (Intent::CompleteReminder, Some("portfolio"))
+    );
+    let marked = read("mark reminder #7 as done");
+    assert_eq!(
+        (marked.intent, marked.slots.reminder_id),
+        (Intent::CompleteReminder, Some(7))
+    );
 }
 
 #[test]
