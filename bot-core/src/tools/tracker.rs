@@ -274,15 +274,20 @@ impl BuiltinTools {
     ) -> Result<Json<Application>, ErrorData> {
         let prefs = self.nudge_preferences().await?;
         let (tz, now) = (self.tz, chrono::Utc::now());
-        let scheduled = self
-            .store
-            .application_events(self.user_id, p.application_id)
-            .await
-            .map_err(internal)?
-            .iter()
-            .filter_map(|event| event.scheduled_at)
-            .filter(|at| *at > now)
-            .max();
+        // On a restart, the interview or call the latest news set, if it is still ahead (a
+        // rescheduled interview's earlier date does not count).
+        let scheduled = if p.nudges {
+            self.store
+                .application_events(self.user_id, p.application_id)
+                .await
+                .map_err(internal)?
+                .iter()
+                .rev()
+                .find_map(|event| event.scheduled_at)
+                .filter(|at| *at > now)
+        } else {
+            None
+        };
         let app = self
             .tracker
             .set_nudges(self.user_id, p.application_id, !p.nudges, &|app| {
