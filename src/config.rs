@@ -87,11 +87,17 @@ pub struct SchedulerConfig {
     /// Seconds a worker holds what it claimed (reminders, outbox rows): how soon another
     /// process takes over from one that died. A send in progress keeps renewing it.
     pub lease_seconds: u64,
+    /// Transactions that work off a backlog of due reminders at once, on PostgreSQL (SQLite
+    /// has one writer and takes one batch after another).
+    pub workers: usize,
 }
 
 impl Default for SchedulerConfig {
     fn default() -> Self {
-        Self { lease_seconds: 60 }
+        Self {
+            lease_seconds: 60,
+            workers: bot_core::scheduler::WORKERS,
+        }
     }
 }
 

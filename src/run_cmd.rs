@@ -17,7 +17,9 @@ use std::sync::Arc;
 pub async fn run(store: &Store, config: &Config) -> anyhow::Result<()> {
     let owner = format!("run-{}-{}", hostname(), std::process::id());
     let lease = config.scheduler.lease();
-    let scheduler = Scheduler::new(store.clone(), owner.clone()).with_lease(lease);
+    let scheduler = Scheduler::new(store.clone(), owner.clone())
+        .with_lease(lease)
+        .with_workers(config.scheduler.workers);
     let core =
         Core::new(store.clone(), crate::core_config(config)).with_scheduler_wake(scheduler.waker());
 

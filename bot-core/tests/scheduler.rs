@@ -6,6 +6,7 @@ mod support;
 
 use support::console_person;
 
+use bot_core::OutboxSender;
 use bot_core::message::Platform;
 use bot_core::scheduler::Scheduler;
 use bot_core::store::{NewReminder, ReminderState, Store};
@@ -13,6 +14,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::time::Duration;
 
 const ZURICH: Tz = chrono_tz::Europe::Zurich;
@@ -260,6 +262,59 @@ async fn concurrent_schedulers_deliver_each_reminder_exactly_once(store: Store) 
     assert_eq!(texts.len(), 200, "no duplicates in the outbox");
 }
 
+/// A backlog larger than a batch, fired by two schedulers (two processes) with three
+/// workers each, every nudge handed claimed to its scheduler's sender: each reminder is
+/// fired by exactly one worker, each outbox row handed over once.
+async fn a_backlog_is_worked_off_by_several_workers_exactly_once(store: Store) {
+    let user = console_person(&store, "ivy").await;
+    let count = 4_500;
+    for i in 0..count {
+        let minute = i % 60;
+        let text = format!("task {i}");
+        let due = format!("2026-11-25T09:{minute:02}");
+        store
+            .insert_reminder(user, &reminder(&text, &due, true))
+            .await
+            .unwrap();
+    }
+    let now = at("2026-11-25T12:00:00Z");
+    let fire = |name: &'static str| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let adapter = Arc::new(support::Recorder::new(Platform::Console));
+            let sender = OutboxSender::new(store.clone(), adapter, name);
+            let scheduler = Scheduler::new(store, name).with_workers(3);
+            let mut handed = Vec::new();
+            let written = scheduler
+                .fire_due(now, &[sender], |index, rows| {
+                    assert_eq!(index, 0, "one sender");
+                    handed.extend(rows.into_iter().map(|row| row.id));
+                })
+                .await
+                .unwrap();
+            (written, handed)
+        })
+    };
+    let (one, two) = (fire("one"), fire("two"));
+    let (one, two) = (one.await.unwrap(), two.await.unwrap());
+    let mut written: Vec<i64> = one.0.iter().chain(&two.0).copied().collect();
+    let mut handed: Vec<i64> = one.1.iter().chain(&two.1).copied().collect();
+    assert_eq!(written.len(), count, "every reminder fired");
+    written.sort_unstable();
+    written.dedup();
+    assert_eq!(written.len(), count, "no outbox row written twice");
+    handed.sort_unstable();
+    assert_eq!(handed, written, "each row handed over claimed, once");
+    let counts = store.outbox_counts().await.unwrap();
+    assert_eq!(counts.sending, count as i64, "each written claimed, once");
+    let reminders = store.list_reminders(user, true).await.unwrap();
+    assert_eq!(reminders.len(), count);
+    assert!(
+        reminders.iter().all(|r| r.state == ReminderState::Fired),
+        "nothing left pending"
+    );
+}
+
 async fn reminders_keep_wall_time_when_the_person_moves_zone(store: Store) {
     // The due instant derives from zone + wall time, so 09:00 stays 09:00 in the stored zone.
     let user = console_person(&store, "fay").await;
@@ -316,5 +371,6 @@ both_backends!(
     automatic_nudges_wait_out_quiet_hours,
     a_worker_that_dies_mid_batch_leaves_its_reminders_due_at_once,
     concurrent_schedulers_deliver_each_reminder_exactly_once,
+    a_backlog_is_worked_off_by_several_workers_exactly_once,
     reminders_keep_wall_time_when_the_person_moves_zone,
 );
