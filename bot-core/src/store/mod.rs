@@ -297,6 +297,11 @@ const SQLITE_MIGRATIONS: &[EmbeddedMigration] = &[
         "application nudges",
         include_str!("../../../migrations/sqlite/0005_application_nudges.sql"),
     ),
+    (
+        6,
+        "outbox queue",
+        include_str!("../../../migrations/sqlite/0006_outbox_queue.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -323,6 +328,11 @@ const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
         5,
         "application nudges",
         include_str!("../../../migrations/postgres/0005_application_nudges.sql"),
+    ),
+    (
+        6,
+        "outbox queue",
+        include_str!("../../../migrations/postgres/0006_outbox_queue.sql"),
     ),
 ];
 
