@@ -45,12 +45,16 @@ pub mod payload {
 /// Reminders claimed per batch: one set-based transaction fires them all (as many as one
 /// outbox insert statement takes, see the store's chunk size).
 const BATCH: i64 = 2000;
+/// [`BATCH`] as a count: a batch that took this many says more may be due.
 const BATCH_SIZE: usize = BATCH as usize;
 /// Transactions that work off a backlog at once on PostgreSQL (default): the database's
 /// work of one batch (locking, marking, the outbox insert) runs beside another's, on
 /// another core. Measured with the scheduler benchmark, 100,000 reminders on a 2-core
 /// machine: one 5.34 s, two 4.02 s, three 3.99 s.
 pub const WORKERS: usize = 2;
+/// The most workers one scheduler runs: each holds a connection of the store's PostgreSQL
+/// pool (eight), and the outbox senders and conversations need the rest.
+const MAX_WORKERS: usize = 4;
 
 /// Fires due reminders. One per process; several processes may share a database.
 pub struct Scheduler {
@@ -83,9 +87,9 @@ impl Scheduler {
     }
 
     /// Work off a backlog with `workers` transactions at once instead of [`WORKERS`]
-    /// (PostgreSQL; at least one). Each holds one connection of the store's pool.
+    /// (PostgreSQL; one to four). Each holds one connection of the store's pool.
     pub fn with_workers(mut self, workers: usize) -> Self {
-        self.workers = workers.max(1);
+        self.workers = workers.clamp(1, MAX_WORKERS);
         self
     }
 
