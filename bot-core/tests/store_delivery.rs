@@ -1,6 +1,7 @@
 //! The delivery side of the store on SQLite and PostgreSQL: the outbox (each message
 //! recorded once, delivered once), a turn logged once per platform message, and what
-//! adapters keep between runs (polling offsets, long button payloads, parts sent).
+//! adapters keep between runs (polling offsets, long button payloads, parts sent); and
+//! SQLite's write-ahead log cut back after a burst.
 
 mod support;
 
@@ -252,3 +253,61 @@ both_backends!(
     a_turn_is_recorded_once_per_platform_message,
     adapters_keep_their_offsets_and_long_button_payloads,
 );
+
+/// A burst of writes while a reader holds an old snapshot grows SQLite's write-ahead log
+/// past its limit (checkpoints cannot start it over); once the reader is gone, the log
+/// starts over at the next writes and is cut back to the limit, not left at its
+/// high-water size on disk.
+#[tokio::test]
+async fn sqlite_write_ahead_log_is_cut_back_after_a_burst() {
+    use bot_core::store::SQLITE_WAL_LIMIT_BYTES;
+    use sqlx::Connection;
+
+    let (store, dir) = support::sqlite_store().await;
+    let user = support::console_person(&store, "burst").await;
+    let chat_id = store
+        .upsert_chat(&console_chat("console:burst"))
+        .await
+        .unwrap()
+        .id;
+    let file = dir.path().join("jtp.db");
+    let wal_size = || {
+        std::fs::metadata(dir.path().join("jtp.db-wal"))
+            .unwrap()
+            .len()
+    };
+
+    let mut reader = sqlx::SqliteConnection::connect(&format!("sqlite:{}", file.display()))
+        .await
+        .unwrap();
+    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
+    sqlx::query("SELECT COUNT(*) FROM messages")
+        .execute(&mut reader)
+        .await
+        .unwrap();
+    let long = "x".repeat(60_000);
+    for _ in 0..600 {
+        store.log_inbound(user, chat_id, &long, None).await.unwrap();
+    }
+    assert!(
+        wal_size() > 2 * SQLITE_WAL_LIMIT_BYTES,
+        "the held snapshot kept the log from starting over: {} bytes",
+        wal_size()
+    );
+
+    sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
+    reader.close().await.unwrap();
+    // Two writes whose statements step to their end: the first one's checkpoint copies the
+    // whole log back, the second starts the log over. (SQLite checkpoints only after such a
+    // statement; `log_inbound`'s `INSERT … RETURNING` read with `fetch_one` stops at its
+    // row.)
+    let chat = console_chat("console:burst");
+    store.mark_chat_unreachable(&chat).await.unwrap();
+    store.upsert_chat(&chat).await.unwrap();
+    assert!(
+        wal_size() <= SQLITE_WAL_LIMIT_BYTES,
+        "cut back to the limit: {} bytes",
+        wal_size()
+    );
+    store.close().await;
+}
