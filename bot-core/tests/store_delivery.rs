@@ -297,10 +297,8 @@ async fn sqlite_write_ahead_log_is_cut_back_after_a_burst() {
 
     sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
     reader.close().await.unwrap();
-    // Two writes whose statements step to their end: the first one's checkpoint copies the
-    // whole log back, the second starts the log over. (SQLite checkpoints only after such a
-    // statement; `log_inbound`'s `INSERT … RETURNING` read with `fetch_one` stops at its
-    // row.)
+    // Two more writes: the first one's checkpoint copies the whole log back, the second
+    // starts the log over.
     let chat = console_chat("console:burst");
     store.mark_chat_unreachable(&chat).await.unwrap();
     store.upsert_chat(&chat).await.unwrap();
@@ -308,6 +306,35 @@ async fn sqlite_write_ahead_log_is_cut_back_after_a_burst() {
         wal_size() <= SQLITE_WAL_LIMIT_BYTES,
         "cut back to the limit: {} bytes",
         wal_size()
+    );
+    store.close().await;
+}
+
+/// Single-row writes outside a transaction (`log_inbound`'s `INSERT … RETURNING`) are read
+/// to their end, so SQLite's checkpoints keep up with a run of them: 24 MB of messages
+/// leave the write-ahead log near its checkpoint size, not holding all of them for the
+/// next committer to copy back.
+#[tokio::test]
+async fn sqlite_checkpoints_keep_up_with_a_run_of_single_row_writes() {
+    use bot_core::store::SQLITE_WAL_LIMIT_BYTES;
+
+    let (store, dir) = support::sqlite_store().await;
+    let user = support::console_person(&store, "run").await;
+    let chat_id = store
+        .upsert_chat(&console_chat("console:run"))
+        .await
+        .unwrap()
+        .id;
+    let long = "x".repeat(60_000);
+    for _ in 0..400 {
+        store.log_inbound(user, chat_id, &long, None).await.unwrap();
+    }
+    let wal_size = std::fs::metadata(dir.path().join("jtp.db-wal"))
+        .unwrap()
+        .len();
+    assert!(
+        wal_size <= SQLITE_WAL_LIMIT_BYTES,
+        "checkpoints kept the log short: {wal_size} bytes"
     );
     store.close().await;
 }

@@ -1,6 +1,6 @@
 //! The conversation log and the per-chat dialogue state.
 
-use super::{Store, StoreError, in_tx, now, on_pool};
+use super::{Store, StoreError, in_tx, now, on_pool, returned_row};
 use crate::message::{ChatRef, Outbound};
 
 /// Which way a logged message went.
@@ -113,7 +113,7 @@ impl Store {
         intent: Option<&str>,
     ) -> Result<i64, StoreError> {
         on_pool!(self, pool => {
-            let id: i64 = sqlx::query_scalar(
+            let insert = sqlx::query_scalar(
                 "INSERT INTO messages (user_id, chat_id, direction, text, intent, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
@@ -122,9 +122,8 @@ impl Store {
             .bind(Direction::In.as_str())
             .bind(text)
             .bind(intent)
-            .bind(now())
-            .fetch_one(pool)
-            .await?;
+            .bind(now());
+            let id: i64 = returned_row!(insert, pool)?.ok_or(sqlx::Error::RowNotFound)?;
             Ok(id)
         })
     }

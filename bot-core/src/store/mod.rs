@@ -130,6 +130,22 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// The row a single-row write (`… RETURNING`) gives back, if any, with the statement read
+/// to its end: `Result<Option<_>, sqlx::Error>`. SQLite checkpoints its write-ahead log
+/// only after a statement has stepped to its end, and sqlx's `fetch_one`/`fetch_optional`
+/// stop at the first row; a run of such writes outside a transaction (a burst of messages,
+/// many reminders set at once) would grow the log without bound and leave the next
+/// committer one long checkpoint to do.
+macro_rules! returned_row {
+    ($query:expr, $conn:expr) => {
+        $query
+            .fetch_all($conn)
+            .await
+            .map(|rows| rows.into_iter().next())
+    };
+}
+pub(crate) use returned_row;
+
 /// Run `$body` inside a write transaction bound to `$tx`, committing when the body returns
 /// normally; `?` inside the body rolls back. SQLite transactions start `IMMEDIATE` so two
 /// processes on one file queue for the write lock instead of failing mid-transaction.
@@ -155,11 +171,9 @@ pub(crate) use in_tx;
 
 /// The size SQLite cuts its write-ahead log back to once it starts over. Checkpoints keep
 /// the log near 4 MB (1,000 pages) in steady use, but it grows past that whenever they
-/// cannot run: while a reader holds an old snapshot, or through a run of writes that each
-/// stop at their first returned row (SQLite checkpoints only after a statement stepped to
-/// its end, and sqlx's `fetch_one` of an `INSERT … RETURNING` stops at the row; the
-/// scheduler benchmark's 100,000 reminders seeded that way left 1.8 GB). Without a limit
-/// the file keeps its high-water size on disk for good.
+/// cannot start it over, as while a reader holds an old snapshot (or, before
+/// [`returned_row!`], through a run of writes that stopped at their returned row). Without
+/// a limit the file keeps its high-water size on disk for good.
 pub const SQLITE_WAL_LIMIT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Durable state of the whole bot: users, conversations, applications, reminders, outbox.

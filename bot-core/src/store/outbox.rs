@@ -2,7 +2,7 @@
 //! that, across processes, each is delivered by one sender; a row whose sender died is
 //! claimed again once its lease runs out.
 
-use super::{Store, StoreError, now, on_pool};
+use super::{Store, StoreError, now, on_pool, returned_row};
 use crate::message::{ChatRef, Outbound, Platform};
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row};
@@ -82,13 +82,11 @@ impl Store {
              WHERE id = $3 AND state = 'pending' RETURNING {CLAIM_COLUMNS}"
         );
         on_pool!(self, pool => {
-            match sqlx::query(sqlx::AssertSqlSafe(sql))
+            let claim = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(owner)
                 .bind(lease_end(lease))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-            {
+                .bind(id);
+            match returned_row!(claim, pool)? {
                 Some(row) => Ok(Some(claimed_from_row!(&row))),
                 None => Ok(None),
             }

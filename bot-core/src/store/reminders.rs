@@ -2,7 +2,7 @@
 //! IANA zone and local wall time; the due instant is derived from them (DST-correct), so a
 //! reminder set for 09:00 stays at 09:00 local across a DST change.
 
-use super::{Store, StoreError, in_tx, now, on_pool};
+use super::{Store, StoreError, in_tx, now, on_pool, returned_row};
 use crate::understand::time::resolve_local;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -142,7 +142,7 @@ macro_rules! insert_reminder_on {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING {}",
             super::reminders::COLUMNS
         );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let insert = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind($user)
             .bind(new.chat_id)
             .bind(new.application_id)
@@ -153,9 +153,8 @@ macro_rules! insert_reminder_on {
             .bind(new.explicit_time)
             .bind(due)
             .bind($at)
-            .bind(&new.rrule)
-            .fetch_one($conn)
-            .await?;
+            .bind(&new.rrule);
+        let row = $crate::store::returned_row!(insert, $conn)?.ok_or(sqlx::Error::RowNotFound)?;
         super::reminders::reminder_from_row!(&row)
     }};
 }
@@ -235,15 +234,13 @@ impl Store {
              WHERE user_id = $4 AND id = $5 AND state IN ('pending', 'fired') RETURNING {COLUMNS}"
         );
         on_pool!(self, pool => {
-            match sqlx::query(sqlx::AssertSqlSafe(sql))
+            let update = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(local_time.format(LOCAL_FORMAT).to_string())
                 .bind(due)
                 .bind(now())
                 .bind(user_id)
-                .bind(reminder_id)
-                .fetch_optional(pool)
-                .await?
-            {
+                .bind(reminder_id);
+            match returned_row!(update, pool)? {
                 Some(row) => Ok(Some(reminder_from_row!(&row))),
                 None => Ok(None),
             }
@@ -271,14 +268,12 @@ impl Store {
              WHERE user_id = $3 AND id = $4 AND state IN ('pending', 'fired') RETURNING {COLUMNS}"
         );
         on_pool!(self, pool => {
-            match sqlx::query(sqlx::AssertSqlSafe(sql))
+            let update = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(state)
                 .bind(now())
                 .bind(user_id)
-                .bind(reminder_id)
-                .fetch_optional(pool)
-                .await?
-            {
+                .bind(reminder_id);
+            match returned_row!(update, pool)? {
                 Some(row) => Ok(Some(reminder_from_row!(&row))),
                 None => Ok(None),
             }
