@@ -171,9 +171,8 @@ pub(crate) use in_tx;
 
 /// The size SQLite cuts its write-ahead log back to once it starts over. Checkpoints keep
 /// the log near 4 MB (1,000 pages) in steady use, but it grows past that whenever they
-/// cannot start it over, as while a reader holds an old snapshot (or, before
-/// [`returned_row!`], through a run of writes that stopped at their returned row). Without
-/// a limit the file keeps its high-water size on disk for good.
+/// cannot start it over, as while a reader holds an old snapshot. Without a limit the file
+/// keeps its high-water size on disk for good.
 pub const SQLITE_WAL_LIMIT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Durable state of the whole bot: users, conversations, applications, reminders, outbox.
