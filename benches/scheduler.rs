@@ -101,7 +101,7 @@ async fn measure(label: &str, store: &Store, raw_url: &str, count: usize) {
             // Due again, as their next occurrence: the outbox keeps the rounds before, as
             // it keeps every delivered message.
             if round > 0 {
-                sqlx::query("UPDATE reminders SET state = 'pending'")
+                sqlx::query(DUE_AGAIN)
                     .execute(&mut conn)
                     .await
                     .expect("reset");
@@ -110,7 +110,7 @@ async fn measure(label: &str, store: &Store, raw_url: &str, count: usize) {
         });
         let ours = fire_and_deliver(store, count).await;
         let raw = with_raw_connection!(store, raw_url, |conn| {
-            sqlx::query("UPDATE reminders SET state = 'pending'")
+            sqlx::query(DUE_AGAIN)
                 .execute(&mut conn)
                 .await
                 .expect("reset");
@@ -231,6 +231,9 @@ impl Round {
         self.ours.total.as_secs_f64() / self.raw.as_secs_f64()
     }
 }
+
+/// Every reminder due again (as its next occurrence, for ours), before each timed part.
+const DUE_AGAIN: &str = "UPDATE reminders SET state = 'pending'";
 
 /// Rounds of ours against the raw update (an odd number, for a median).
 const ROUNDS: usize = 3;

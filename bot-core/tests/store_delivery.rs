@@ -254,6 +254,26 @@ both_backends!(
     adapters_keep_their_offsets_and_long_button_payloads,
 );
 
+/// A SQLite store in a directory of its own with one person and their console chat:
+/// (store, directory, user id, chat id).
+async fn sqlite_person(name: &str) -> (bot_core::store::Store, tempfile::TempDir, i64, i64) {
+    let (store, dir) = support::sqlite_store().await;
+    let user = support::console_person(&store, name).await;
+    let chat_id = store
+        .upsert_chat(&console_chat(&format!("console:{name}")))
+        .await
+        .unwrap()
+        .id;
+    (store, dir, user, chat_id)
+}
+
+/// The size of SQLite's write-ahead log beside the store's file.
+fn wal_bytes(dir: &tempfile::TempDir) -> u64 {
+    std::fs::metadata(dir.path().join("jtp.db-wal"))
+        .unwrap()
+        .len()
+}
+
 /// A burst of writes while a reader holds an old snapshot grows SQLite's write-ahead log
 /// past its limit (checkpoints cannot start it over); once the reader is gone, the log
 /// starts over at the next writes and is cut back to the limit, not left at its
@@ -263,19 +283,9 @@ async fn sqlite_write_ahead_log_is_cut_back_after_a_burst() {
     use bot_core::store::SQLITE_WAL_LIMIT_BYTES;
     use sqlx::Connection;
 
-    let (store, dir) = support::sqlite_store().await;
-    let user = support::console_person(&store, "burst").await;
-    let chat_id = store
-        .upsert_chat(&console_chat("console:burst"))
-        .await
-        .unwrap()
-        .id;
+    let (store, dir, user, chat_id) = sqlite_person("burst").await;
     let file = dir.path().join("jtp.db");
-    let wal_size = || {
-        std::fs::metadata(dir.path().join("jtp.db-wal"))
-            .unwrap()
-            .len()
-    };
+    let wal_size = || wal_bytes(&dir);
 
     let mut reader = sqlx::SqliteConnection::connect(&format!("sqlite:{}", file.display()))
         .await
@@ -318,20 +328,12 @@ async fn sqlite_write_ahead_log_is_cut_back_after_a_burst() {
 async fn sqlite_checkpoints_keep_up_with_a_run_of_single_row_writes() {
     use bot_core::store::SQLITE_WAL_LIMIT_BYTES;
 
-    let (store, dir) = support::sqlite_store().await;
-    let user = support::console_person(&store, "run").await;
-    let chat_id = store
-        .upsert_chat(&console_chat("console:run"))
-        .await
-        .unwrap()
-        .id;
+    let (store, dir, user, chat_id) = sqlite_person("run").await;
     let long = "x".repeat(60_000);
     for _ in 0..400 {
         store.log_inbound(user, chat_id, &long, None).await.unwrap();
     }
-    let wal_size = std::fs::metadata(dir.path().join("jtp.db-wal"))
-        .unwrap()
-        .len();
+    let wal_size = wal_bytes(&dir);
     assert!(
         wal_size <= SQLITE_WAL_LIMIT_BYTES,
         "checkpoints kept the log short: {wal_size} bytes"
