@@ -7,6 +7,7 @@ use crate::fault;
 use crate::message::ChatRef;
 use crate::store::{ClaimedMessage, OutboxClaim, Store, StoreError};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -37,12 +38,19 @@ pub struct OutboxSender {
 }
 
 impl OutboxSender {
-    /// A sender for `adapter`'s platform. `owner` names this process in leases.
+    /// A sender for `adapter`'s platform. `owner` names this process in leases; each sender
+    /// made adds its own number to it, because a lease must tell apart two senders of one
+    /// process (a platform's receiver answering at once beside the main loop): with one name
+    /// between them, a row whose lease ran out while one waited could be taken over by the
+    /// other and then pass the first one's lease check too, and go out twice. Clones are the
+    /// same sender and share its name.
     pub fn new(store: Store, adapter: Arc<dyn Adapter>, owner: impl Into<String>) -> Self {
+        static MADE: AtomicU64 = AtomicU64::new(0);
+        let number = MADE.fetch_add(1, Ordering::Relaxed);
         Self {
             store,
             adapter,
-            owner: owner.into(),
+            owner: format!("{}/{number}", owner.into()),
             chat_id: None,
             lease: LEASE,
         }
@@ -142,14 +150,22 @@ impl OutboxSender {
     /// finished while the previous record was being written goes into the next one (group
     /// commit). A slow platform thus gets each delivery recorded as soon as it is known,
     /// and a fast one is not held to one database write per message. If recording fails,
-    /// sending stops: nothing is sent that could not be recorded.
+    /// sending stops: nothing is sent that could not be recorded. If sending stops on an
+    /// error (a lease that could not be renewed), what was already sent is still recorded
+    /// before the error is returned, so none of it goes out again.
     async fn deliver_batch(&self, batch: Vec<ClaimedMessage>) -> Result<(), StoreError> {
         if batch.is_empty() {
             return Ok(());
         }
         let (done, mut finished) = mpsc::unbounded_channel();
+        // Owns the sending half: when it ends, for whatever reason, the recording side
+        // drains what is left and stops.
         let sending = async move {
             for claimed in batch {
+                if done.is_closed() {
+                    // Recording failed: send nothing more.
+                    break;
+                }
                 // Once a quarter of a row's lease is gone, renew it before sending (the send
                 // then keeps renewing it), so the row is never reclaimed, and sent again,
                 // while in flight.
@@ -175,12 +191,17 @@ impl OutboxSender {
         let recording = async {
             let mut outcomes = Vec::new();
             while finished.recv_many(&mut outcomes, RECORD_BATCH).await > 0 {
-                self.record(outcomes.drain(..)).await?;
+                if let Err(err) = self.record(outcomes.drain(..)).await {
+                    finished.close();
+                    return Err(err);
+                }
             }
             Ok(())
         };
-        tokio::try_join!(sending, recording)?;
-        Ok(())
+        // Both run to their end (not `try_join!`): an error on one side must not drop the
+        // outcomes the other still holds.
+        let (sent, recorded) = tokio::join!(sending, recording);
+        recorded.and(sent)
     }
 
     /// One delivery attempt, bounded in time, keeping the row's lease alive meanwhile.

@@ -2,18 +2,22 @@
 //! PostgreSQL: the outbox row is written already claimed for that sender, so no other
 //! sender takes it while its lease holds; a row for a chat the sender does not serve is left
 //! for anyone; and a handed row whose lease ran out before it was sent is delivered by
-//! whoever took it over, never by both.
+//! whoever took it over, never by both — even when both senders belong to one process.
+//! A sender that has to stop mid-batch still records what it already sent.
 
 mod support;
 
-use bot_core::OutboxSender;
+use async_trait::async_trait;
 use bot_core::message::Platform;
 use bot_core::scheduler::Scheduler;
 use bot_core::store::{ClaimedMessage, NewReminder, Store};
+use bot_core::{Adapter, ChatRef, DeliveryError, Outbound, OutboxSender};
 use chrono::{DateTime, Utc};
+use sqlx::Connection;
 use std::sync::Arc;
 use std::time::Duration;
 use support::{Recorder, console_person};
+use tokio::sync::{Notify, Semaphore};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -108,7 +112,162 @@ async fn a_handed_row_whose_lease_ran_out_is_sent_by_one_sender_only(store: Stor
     assert_eq!(store.outbox_counts().await.unwrap().sent, 2);
 }
 
+/// Delivers like a platform that holds every message until the test lets it through, and
+/// says when one arrives: a send caught in the middle.
+struct Held {
+    recorder: Recorder,
+    arrived: Notify,
+    release: Semaphore,
+}
+
+#[async_trait]
+impl Adapter for Held {
+    fn platform(&self) -> Platform {
+        Platform::Console
+    }
+
+    async fn deliver(
+        &self,
+        chat: &ChatRef,
+        message: &Outbound,
+        key: &str,
+    ) -> Result<String, DeliveryError> {
+        self.arrived.notify_one();
+        self.release
+            .acquire()
+            .await
+            .expect("the test never closes it")
+            .forget();
+        self.recorder.deliver(chat, message, key).await
+    }
+}
+
+async fn two_senders_of_one_process_never_both_send_a_row(store: Store) {
+    let (ours, sender, handed) = ann_and_bob_fired(&store, Duration::from_secs(1)).await;
+    assert_eq!(handed.len(), 1);
+
+    // The same process's other sender (a platform's receiver beside the main loop) finds
+    // ann's row after its lease ran out and is in the middle of sending it...
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let theirs = Arc::new(Held {
+        recorder: Recorder::new(Platform::Console),
+        arrived: Notify::new(),
+        release: Semaphore::new(0),
+    });
+    let other = OutboxSender::new(store.clone(), theirs.clone(), "process-a");
+    let draining = tokio::spawn(async move { other.drain_due().await });
+    theirs.arrived.notified().await;
+
+    // ...when the first one gets to its handed row: the row is no longer its to send.
+    sender.deliver_claimed(handed).await.unwrap();
+    assert!(ours.texts().is_empty(), "sent twice: {:?}", ours.texts());
+
+    theirs.release.add_permits(2);
+    assert_eq!(draining.await.unwrap().unwrap(), 2);
+    let texts = theirs.recorder.texts();
+    assert_eq!(
+        texts.iter().filter(|t| t.contains("call Stripe")).count(),
+        1
+    );
+    assert_eq!(store.outbox_counts().await.unwrap().sent, 2);
+}
+
 both_backends!(
     a_nudge_is_handed_claimed_and_no_other_sender_takes_it,
     a_handed_row_whose_lease_ran_out_is_sent_by_one_sender_only,
+    two_senders_of_one_process_never_both_send_a_row,
 );
+
+/// Delivers like a platform that takes a while over each message.
+struct Slow(Recorder);
+
+#[async_trait]
+impl Adapter for Slow {
+    fn platform(&self) -> Platform {
+        Platform::Console
+    }
+
+    async fn deliver(
+        &self,
+        chat: &ChatRef,
+        message: &Outbound,
+        key: &str,
+    ) -> Result<String, DeliveryError> {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        self.0.deliver(chat, message, key).await
+    }
+}
+
+/// Ann's two reminders fired for a sender with a 400 ms lease whose lease renewals the
+/// database refuses (the caller installs the trigger that makes it): the first message goes
+/// out before any renewal is due; the second needs one, and the sender stops there. What it
+/// already sent must be recorded, or it would go out again once its lease ran out.
+async fn sender_stopped_by_an_error(store: &Store) {
+    let user = console_person(store, "ann").await;
+    let local = chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    for text in ["call Stripe", "update the CV"] {
+        store
+            .insert_reminder(user, &NewReminder::custom(text, chrono_tz::UTC, local))
+            .await
+            .unwrap();
+    }
+    let slow = Arc::new(Slow(Recorder::new(Platform::Console)));
+    let sender = OutboxSender::new(store.clone(), slow.clone(), "process-a")
+        .with_lease(Duration::from_millis(400));
+    let handed = fire_for_ann(store, &sender).await;
+    assert_eq!(handed.len(), 2);
+
+    let stopped = sender.deliver_claimed(handed).await;
+    assert!(stopped.is_err(), "the refused renewal is reported");
+    assert_eq!(slow.0.texts().len(), 1, "nothing sent past the error");
+    let counts = store.outbox_counts().await.unwrap();
+    assert_eq!(
+        (counts.sent, counts.sending),
+        (1, 1),
+        "the message sent is recorded as sent"
+    );
+}
+
+/// Makes the database refuse every renewal of a lease on a row being sent (and nothing else).
+const REFUSE_RENEWALS_SQLITE: &str = "CREATE TRIGGER refuse_renewals BEFORE UPDATE OF lease_until \
+     ON outbox WHEN NEW.state = 'sending' AND OLD.state = 'sending' \
+     BEGIN SELECT RAISE(ABORT, 'renewal refused by the test'); END";
+const REFUSE_RENEWALS_POSTGRES: [&str; 2] = [
+    "CREATE FUNCTION refuse_renewal() RETURNS trigger LANGUAGE plpgsql AS \
+     $$ BEGIN RAISE EXCEPTION 'renewal refused by the test'; END $$",
+    "CREATE TRIGGER refuse_renewals BEFORE UPDATE OF lease_until ON outbox FOR EACH ROW \
+     WHEN (NEW.state = 'sending' AND OLD.state = 'sending') EXECUTE FUNCTION refuse_renewal()",
+];
+
+mod a_sender_stopped_by_an_error_still_records_what_it_sent {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let (store, dir) = support::sqlite_store().await;
+        let url = format!("sqlite:{}", dir.path().join("jtp.db").display());
+        let mut raw = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query(REFUSE_RENEWALS_SQLITE)
+            .execute(&mut raw)
+            .await
+            .unwrap();
+        sender_stopped_by_an_error(&store).await;
+        store.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let (store, db) = support::postgres_store().await;
+        let mut raw = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        for sql in REFUSE_RENEWALS_POSTGRES {
+            sqlx::query(sql).execute(&mut raw).await.unwrap();
+        }
+        sender_stopped_by_an_error(&store).await;
+        raw.close().await.unwrap();
+        store.close().await;
+        db.drop_db().await;
+    }
+}
