@@ -5,7 +5,7 @@ use crate::Client;
 use crate::outbound::BUTTON_KEY_PREFIX;
 use bot_core::health::AdapterHealth;
 use bot_core::message::{Attachment, ChatRef, Platform, RefusedFile};
-use bot_core::{Core, Inbound, OutboxSender};
+use bot_core::{Core, CoreError, Inbound, OutboxSender, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::net::Download;
@@ -86,7 +86,13 @@ impl Receiver {
         let work = async {
             let inbound = match update.kind {
                 UpdateKind::Message(message) => self.inbound_of_message(&message).await,
-                UpdateKind::CallbackQuery(query) => self.inbound_of_button(query).await,
+                UpdateKind::CallbackQuery(query) => match self.inbound_of_button(query).await {
+                    Ok(inbound) => inbound,
+                    // The press could not be read back (its long payload is in the
+                    // database): answered as a failure, so a database outage has it come
+                    // again instead of dropping it.
+                    Err(err) => return Some(Err(CoreError::from(err))),
+                },
                 UpdateKind::EditedMessage(message) => {
                     // Deliberate: an edit is not a new instruction. Acting on it again would
                     // repeat what the original already did (track twice, remind twice).
@@ -164,17 +170,23 @@ impl Receiver {
         Some(inbound)
     }
 
-    async fn inbound_of_button(&self, query: CallbackQuery) -> Option<Inbound> {
+    /// The press of one of our buttons as an inbound message; `None` for one we cannot act
+    /// on (no message or data, or a key we never gave out).
+    async fn inbound_of_button(&self, query: CallbackQuery) -> Result<Option<Inbound>, StoreError> {
         // Answer at once so the button stops spinning, whatever the core then does.
         if let Err(err) = self.client.answer_callback_query(query.id.clone()).await {
             tracing::debug!(error = %err, "callback query not answered");
         }
-        let message = query.message.as_ref()?;
-        let data = query.data.as_deref()?;
+        let (Some(message), Some(data)) = (query.message.as_ref(), query.data.as_deref()) else {
+            return Ok(None);
+        };
         let payload = match data.strip_prefix(BUTTON_KEY_PREFIX) {
             Some(key) => match key.parse::<i64>() {
-                Ok(key) => self.core.store().button_payload(key).await.ok().flatten()?,
-                Err(_) => return None,
+                Ok(key) => match self.core.store().button_payload(key).await? {
+                    Some(payload) => payload,
+                    None => return Ok(None),
+                },
+                Err(_) => return Ok(None),
             },
             None => data.to_owned(),
         };
@@ -192,7 +204,7 @@ impl Receiver {
         inbound.sender_name = Some(query.from.full_name());
         inbound.message_id = Some(format!("cb:{}", query.id.0));
         inbound.button = Some(payload);
-        Some(inbound)
+        Ok(Some(inbound))
     }
 
     /// Fetch a document the person sent, if it is a kind and size we take.

@@ -162,6 +162,13 @@ fn classify(err: RequestError) -> DeliveryError {
         RequestError::MigrateToChatId(new) => {
             DeliveryError::Unreachable(format!("the group moved to chat {new}"))
         }
+        // An error teloxide does not know, which includes the server's own failures
+        // ("Bad Gateway", "Internal Server Error"): retried with backoff a bounded number of
+        // times, so a passing outage loses nothing and a lasting one still ends as failed.
+        RequestError::Api(ApiError::Unknown(description)) => DeliveryError::Transient {
+            reason: format!("Telegram answered {description:?}"),
+            retry_after: None,
+        },
         RequestError::Api(api) => DeliveryError::Permanent(api.to_string()),
         other @ (RequestError::Network(_)
         | RequestError::Io(_)
@@ -192,6 +199,15 @@ mod tests {
         assert!(matches!(
             classify(RequestError::Api(ApiError::MessageTextIsEmpty)),
             DeliveryError::Permanent(_)
+        ));
+        assert!(matches!(
+            classify(RequestError::Api(ApiError::Unknown(
+                "Bad Gateway".to_owned()
+            ))),
+            DeliveryError::Transient {
+                retry_after: None,
+                ..
+            }
         ));
     }
 }
