@@ -192,14 +192,20 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
 
 /// A duration said on its own ("2 hours", "for a day", "3 days"), in seconds.
 pub fn find_duration(text: &str) -> Option<(i64, Range<usize>)> {
+    // One-letter units only after digits ("2d", "30 m"), and a number in words only with a
+    // space before its unit: else the "am" of "9 am" reads as "a minute".
     regex!(
         DURATION,
-        &format!(r"\b(?:for\s+)?{NUM}\s*(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)\b")
+        &format!(
+            r"\b(?:for\s+)?(?:(?P<digits>\d+)\s*(?P<short>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)|(?P<words>{NUM})\s+(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?))\b"
+        )
     );
     let lower = text.to_ascii_lowercase();
     let c = DURATION.captures(&lower)?;
-    let n = amount(&c[1]);
-    let unit = &c[2];
+    let (n, unit) = match (c.name("digits"), c.name("short")) {
+        (Some(digits), Some(short)) => (amount(digits.as_str()), short.as_str()),
+        _ => (amount(c.name("words")?.as_str()), c.name("unit")?.as_str()),
+    };
     let seconds_per = match unit.chars().next()? {
         'm' => 60.0,
         'h' => 3600.0,

@@ -99,6 +99,24 @@ fn a_snooze_may_name_its_reminder() {
 }
 
 #[test]
+fn a_snooze_to_a_time_with_am_is_not_a_minute() {
+    for text in ["snooze till 9 am", "remind me again Monday 10 am"] {
+        let snooze = read(text);
+        assert_eq!(snooze.intent, Intent::Snooze, "{text}");
+        assert_eq!(snooze.slots.duration, None, "{text}");
+        assert!(snooze.slots.when.is_some(), "{text}");
+    }
+    for (text, seconds) in [
+        ("snooze 30m", 1800),
+        ("snooze for a day", 86_400),
+        ("snooze half an hour", 1800),
+        ("snooze 2 d", 2 * 86_400),
+    ] {
+        assert_eq!(read(text).slots.duration, Some(seconds), "{text}");
+    }
+}
+
+#[test]
 fn neighbours_keep_their_meaning() {
     for (text, intent) in [
         ("don't nudge me after 10pm", Intent::NudgeSettings),
