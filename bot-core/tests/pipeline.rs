@@ -398,6 +398,17 @@ async fn reminders_are_snoozed_cancelled_and_done_by_number_or_words(store: Stor
     let after = anna(store.list_reminders(user, false).await.unwrap()).unwrap();
     assert_eq!(after.due_at - before.due_at, chrono::Duration::days(2));
 
+    // A time already past is not a snooze: it would fire at once.
+    let past = h
+        .send("snooze the Anna one until yesterday at 9", None)
+        .await;
+    assert_eq!(
+        past.text,
+        "That time has already passed — until when should I snooze it?"
+    );
+    let unmoved = anna(store.list_reminders(user, false).await.unwrap()).unwrap();
+    assert_eq!(unmoved.due_at, after.due_at);
+
     // Words that fit no reminder: the list to pick from, nothing cancelled.
     let unknown = h.send("cancel my reminder about the dentist", None).await;
     assert!(
