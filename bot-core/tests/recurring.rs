@@ -342,6 +342,21 @@ async fn a_blocked_chat_gets_no_more_nudges_until_the_person_writes_again(store:
     // The person unblocks and writes: nudges may come again (an operator retry re-sends).
     store.upsert_chat(&chat_of("eve")).await.unwrap();
     store.retry_failed().await.unwrap();
+    let retried = store
+        .claim_due_outbox(
+            Platform::Console,
+            None,
+            "operator",
+            Duration::from_secs(60),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(
+        retried[0].attempts, 1,
+        "a retried message starts its attempts over"
+    );
     assert_eq!(
         scheduler
             .tick(at("2026-11-26T09:01:00Z"))

@@ -55,7 +55,9 @@ impl Store {
         })
     }
 
-    /// Put failed reminders back to pending and failed outbox messages back in line.
+    /// Put failed reminders back to pending and failed outbox messages back in line, each
+    /// message with its attempts counted afresh (else one more passing error would fail it
+    /// again at once, with no backoff).
     pub async fn retry_failed(&self) -> Result<Retried, StoreError> {
         let at = now();
         let retried = in_tx!(self, tx => {
@@ -68,7 +70,8 @@ impl Store {
             .await?
             .rows_affected();
             let outbox = sqlx::query(
-                "UPDATE outbox SET state = 'pending', next_attempt_at = $1, lease_owner = NULL, lease_until = NULL \
+                "UPDATE outbox SET state = 'pending', next_attempt_at = $1, attempts = 0, \
+                 lease_owner = NULL, lease_until = NULL \
                  WHERE state = 'failed'",
             )
             .bind(at)
