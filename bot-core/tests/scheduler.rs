@@ -331,10 +331,7 @@ async fn reminders_keep_wall_time_when_the_person_moves_zone(store: Store) {
         .reschedule_reminder(
             user,
             r.id,
-            NaiveDate::from_ymd_opt(2027, 3, 27)
-                .unwrap()
-                .and_hms_opt(9, 0, 0)
-                .unwrap(),
+            Utc.with_ymd_and_hms(2027, 3, 27, 8, 0, 0).unwrap(),
         )
         .await
         .unwrap()
@@ -364,6 +361,54 @@ async fn moving_zone_keeps_wall_times(store: Store) {
     assert_eq!(after.timezone.name(), "America/New_York");
 }
 
+async fn a_snoozed_nudge_comes_back_when_the_person_said(store: Store) {
+    let user = console_person(&store, "gus").await;
+    // A follow-up (the bot's own time), snoozed by the person to 23:30 Zurich: a time they
+    // chose, so their quiet hours do not hold it back.
+    let auto = store
+        .insert_reminder(
+            user,
+            &reminder("Any news from Stripe?", "2026-11-25T10:00", false),
+        )
+        .await
+        .unwrap();
+    let late_evening = at("2026-11-25T22:30:00Z");
+    let snoozed = store
+        .reschedule_reminder(user, auto.id, late_evening)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(snoozed.due_at, late_evening);
+    let scheduler = Scheduler::new(store.clone(), "worker-a");
+    let fired = scheduler.tick(at("2026-11-25T22:31:00Z")).await.unwrap();
+    assert_eq!(fired.len(), 1, "fired at the snoozed time, in quiet hours");
+
+    // When New York's clocks go back, 01:30 comes twice; a snooze to the second one
+    // (06:30 UTC) stays there rather than landing on the first, an hour earlier.
+    let ny = store
+        .insert_reminder(
+            user,
+            &NewReminder::custom(
+                "call Anna",
+                chrono_tz::America::New_York,
+                NaiveDate::from_ymd_opt(2026, 11, 1)
+                    .unwrap()
+                    .and_hms_opt(0, 30, 0)
+                    .unwrap(),
+            ),
+        )
+        .await
+        .unwrap();
+    let second = at("2026-11-01T06:30:00Z");
+    let snoozed = store
+        .reschedule_reminder(user, ny.id, second)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(snoozed.due_at, second, "01:30 EST, not 01:30 EDT");
+    assert_eq!(snoozed.local_time.format("%H:%M").to_string(), "01:30");
+}
+
 both_backends!(
     moving_zone_keeps_wall_times,
     due_reminders_fire_once_each,
@@ -373,4 +418,5 @@ both_backends!(
     concurrent_schedulers_deliver_each_reminder_exactly_once,
     a_backlog_is_worked_off_by_several_workers_exactly_once,
     reminders_keep_wall_time_when_the_person_moves_zone,
+    a_snoozed_nudge_comes_back_when_the_person_said,
 );

@@ -345,9 +345,13 @@ async fn reminders_keep_their_wall_time_and_owner(store: Store) {
         Utc.with_ymd_and_hms(2027, 3, 27, 8, 0, 0).unwrap(),
         "09:00 CET"
     );
-    // Moved to the day after the change: still 09:00 on the wall, now CEST.
+    // Moved to the day after the change, 07:00 UTC: its wall time is 09:00 CEST.
     let moved = store
-        .reschedule_reminder(ann.id, before.id, at(29, 9))
+        .reschedule_reminder(
+            ann.id,
+            before.id,
+            Utc.with_ymd_and_hms(2027, 3, 29, 7, 0, 0).unwrap(),
+        )
         .await
         .unwrap()
         .unwrap();
@@ -356,6 +360,8 @@ async fn reminders_keep_their_wall_time_and_owner(store: Store) {
         Utc.with_ymd_and_hms(2027, 3, 29, 7, 0, 0).unwrap(),
         "09:00 CEST"
     );
+    assert_eq!(moved.local_time, at(29, 9));
+    assert!(moved.explicit_time, "a time the person chose");
     let gap = store
         .insert_reminder(ann.id, &new("in the gap", at(28, 2)))
         .await
@@ -385,7 +391,7 @@ async fn reminders_keep_their_wall_time_and_owner(store: Store) {
     );
     assert!(
         store
-            .reschedule_reminder(bob.id, gap.id, at(30, 9))
+            .reschedule_reminder(bob.id, gap.id, Utc::now() + chrono::Duration::days(1))
             .await
             .unwrap()
             .is_none(),

@@ -4,7 +4,7 @@
 
 use super::{Store, StoreError, in_tx, now, on_pool, returned_row};
 use crate::understand::time::resolve_local;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
 use sqlx::Row;
 
@@ -215,12 +215,17 @@ impl Store {
         })
     }
 
-    /// Move one of the user's pending reminders to a new wall time (in its own zone).
+    /// Move one of the user's pending (or fired) reminders to `until`, a time the person
+    /// chose: it is kept as given even in their quiet hours, like any time they set. The
+    /// instant is stored as it is, with its wall time in the reminder's zone beside it;
+    /// deriving the instant back from the wall time would pick the wrong one of the two
+    /// that share a wall time when the clocks go back ("snooze 1 hour" at 01:30 EDT would
+    /// land on 01:30 EDT again, and fire at once).
     pub async fn reschedule_reminder(
         &self,
         user_id: i64,
         reminder_id: i64,
-        local_time: NaiveDateTime,
+        until: DateTime<Utc>,
     ) -> Result<Option<Reminder>, StoreError> {
         let Some(current) = self.reminder(user_id, reminder_id).await? else {
             return Ok(None);
@@ -228,9 +233,11 @@ impl Store {
         if !matches!(current.state, ReminderState::Pending | ReminderState::Fired) {
             return Ok(None);
         }
-        let due = resolve_local(current.timezone, local_time).with_timezone(&Utc);
+        let local_time = until.with_timezone(&current.timezone).naive_local();
+        let due = until.trunc_subsecs(0);
         let sql = format!(
-            "UPDATE reminders SET local_time = $1, due_at = $2, updated_at = $3, state = 'pending' \
+            "UPDATE reminders SET local_time = $1, due_at = $2, updated_at = $3, state = 'pending', \
+             explicit_time = TRUE \
              WHERE user_id = $4 AND id = $5 AND state IN ('pending', 'fired') RETURNING {COLUMNS}"
         );
         on_pool!(self, pool => {

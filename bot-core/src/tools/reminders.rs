@@ -231,16 +231,13 @@ impl BuiltinTools {
                 None,
             ));
         }
-        let local = match (p.minutes, p.until.as_deref()) {
+        let now = chrono::Utc::now();
+        let until = match (p.minutes, p.until.as_deref()) {
             (Some(minutes), None) if (1..=MAX_SNOOZE_MINUTES).contains(&minutes) => {
                 // From now when it already fired, so a snooze never lands in the past.
-                (current.due_at.max(chrono::Utc::now()) + Duration::minutes(minutes))
-                    .with_timezone(&current.timezone)
-                    .naive_local()
+                current.due_at.max(now) + Duration::minutes(minutes)
             }
-            (None, Some(until)) => parse_instant(until, "until")?
-                .with_timezone(&current.timezone)
-                .naive_local(),
+            (None, Some(until)) => parse_instant(until, "until")?.with_timezone(&chrono::Utc),
             _ => {
                 return Err(ErrorData::invalid_params(
                     format!("give either minutes (1..={MAX_SNOOZE_MINUTES}) or until"),
@@ -248,9 +245,15 @@ impl BuiltinTools {
                 ));
             }
         };
+        if until <= now {
+            return Err(ErrorData::invalid_params(
+                "until is already past: a snooze must end in the future",
+                None,
+            ));
+        }
         let reminder = self
             .store
-            .reschedule_reminder(self.user_id, p.reminder_id, local)
+            .reschedule_reminder(self.user_id, p.reminder_id, until)
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("pending reminder", p.reminder_id))?;
