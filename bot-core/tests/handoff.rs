@@ -10,10 +10,9 @@ mod support;
 use async_trait::async_trait;
 use bot_core::message::Platform;
 use bot_core::scheduler::Scheduler;
-use bot_core::store::{ClaimedMessage, NewReminder, Store};
+use bot_core::store::{Backend, ClaimedMessage, NewReminder, Store};
 use bot_core::{Adapter, ChatRef, DeliveryError, Outbound, OutboxSender};
 use chrono::{DateTime, Utc};
-use sqlx::Connection;
 use std::sync::Arc;
 use std::time::Duration;
 use support::{Recorder, console_person};
@@ -199,11 +198,26 @@ impl Adapter for Slow {
 }
 
 /// Ann's two reminders fired for a sender with a 400 ms lease whose lease renewals the
-/// database refuses (the caller installs the trigger that makes it): the first message goes
-/// out before any renewal is due; the second needs one, and the sender stops there. What it
-/// already sent must be recorded, or it would go out again once its lease ran out.
-async fn sender_stopped_by_an_error(store: &Store) {
-    let user = console_person(store, "ann").await;
+/// database refuses (a trigger): the first message goes out before any renewal is due; the
+/// second needs one, and the sender stops there. What it already sent must be recorded, or
+/// it would go out again once its lease ran out.
+async fn a_sender_stopped_by_an_error_still_records_what_it_sent(store: Store, url: String) {
+    let refuse: &[&str] = match store.backend() {
+        Backend::Sqlite => &[
+            "CREATE TRIGGER refuse_renewals BEFORE UPDATE OF lease_until ON outbox \
+             WHEN NEW.state = 'sending' AND OLD.state = 'sending' \
+             BEGIN SELECT RAISE(ABORT, 'renewal refused by the test'); END",
+        ],
+        Backend::Postgres => &[
+            "CREATE FUNCTION refuse_renewal() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'renewal refused by the test'; END $$",
+            "CREATE TRIGGER refuse_renewals BEFORE UPDATE OF lease_until ON outbox FOR EACH ROW \
+             WHEN (NEW.state = 'sending' AND OLD.state = 'sending') \
+             EXECUTE FUNCTION refuse_renewal()",
+        ],
+    };
+    support::raw_sql(&store, &url, refuse).await;
+    let user = console_person(&store, "ann").await;
     let local = chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
         .unwrap()
         .and_hms_opt(9, 0, 0)
@@ -217,7 +231,7 @@ async fn sender_stopped_by_an_error(store: &Store) {
     let slow = Arc::new(Slow(Recorder::new(Platform::Console)));
     let sender = OutboxSender::new(store.clone(), slow.clone(), "process-a")
         .with_lease(Duration::from_millis(400));
-    let handed = fire_for_ann(store, &sender).await;
+    let handed = fire_for_ann(&store, &sender).await;
     assert_eq!(handed.len(), 2);
 
     let stopped = sender.deliver_claimed(handed).await;
@@ -231,43 +245,4 @@ async fn sender_stopped_by_an_error(store: &Store) {
     );
 }
 
-/// Makes the database refuse every renewal of a lease on a row being sent (and nothing else).
-const REFUSE_RENEWALS_SQLITE: &str = "CREATE TRIGGER refuse_renewals BEFORE UPDATE OF lease_until \
-     ON outbox WHEN NEW.state = 'sending' AND OLD.state = 'sending' \
-     BEGIN SELECT RAISE(ABORT, 'renewal refused by the test'); END";
-const REFUSE_RENEWALS_POSTGRES: [&str; 2] = [
-    "CREATE FUNCTION refuse_renewal() RETURNS trigger LANGUAGE plpgsql AS \
-     $$ BEGIN RAISE EXCEPTION 'renewal refused by the test'; END $$",
-    "CREATE TRIGGER refuse_renewals BEFORE UPDATE OF lease_until ON outbox FOR EACH ROW \
-     WHEN (NEW.state = 'sending' AND OLD.state = 'sending') EXECUTE FUNCTION refuse_renewal()",
-];
-
-mod a_sender_stopped_by_an_error_still_records_what_it_sent {
-    use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        let (store, dir) = support::sqlite_store().await;
-        let url = format!("sqlite:{}", dir.path().join("jtp.db").display());
-        let mut raw = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        sqlx::query(REFUSE_RENEWALS_SQLITE)
-            .execute(&mut raw)
-            .await
-            .unwrap();
-        sender_stopped_by_an_error(&store).await;
-        store.close().await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        let (store, db) = support::postgres_store().await;
-        let mut raw = sqlx::PgConnection::connect(&db.url).await.unwrap();
-        for sql in REFUSE_RENEWALS_POSTGRES {
-            sqlx::query(sql).execute(&mut raw).await.unwrap();
-        }
-        sender_stopped_by_an_error(&store).await;
-        raw.close().await.unwrap();
-        store.close().await;
-        db.drop_db().await;
-    }
-}
+both_backends_with_url!(a_sender_stopped_by_an_error_still_records_what_it_sent);

@@ -248,6 +248,38 @@ async fn a_turn_is_recorded_once_per_platform_message(store: Store) {
     }
 }
 
+async fn an_unreadable_outbox_row_fails_alone(store: Store, url: String) {
+    let user = store.resolve_user("console", "erin", None).await.unwrap();
+    let chat = console_chat("console:erin");
+    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
+    let replies = [Outbound::text("one"), Outbound::text("two")];
+    let ids = store
+        .record_replies(user.id, &chat, chat_id, "reply:1", &replies, None)
+        .await
+        .unwrap();
+    // The first row as a version storing messages differently might have left it.
+    let corrupt = format!(
+        "UPDATE outbox SET payload = '{{\"body\": \"one\"}}' WHERE id = {}",
+        ids[0]
+    );
+    support::raw_sql(&store, &url, &[&corrupt]).await;
+
+    let claimed = store
+        .claim_due_outbox(Platform::Console, None, "a", Duration::from_secs(60), 10)
+        .await
+        .expect("one bad row does not stop the claim");
+    assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), [ids[1]]);
+    assert_eq!(claimed[0].message.text, "two");
+    let counts = store.outbox_counts().await.unwrap();
+    assert_eq!(
+        (counts.failed, counts.sending),
+        (1, 1),
+        "the bad row failed"
+    );
+}
+
+both_backends_with_url!(an_unreadable_outbox_row_fails_alone);
+
 both_backends!(
     outbox_records_once_and_delivers_once,
     a_turn_is_recorded_once_per_platform_message,

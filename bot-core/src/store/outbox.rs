@@ -116,7 +116,7 @@ impl Store {
              WHERE {} RETURNING {CLAIM_COLUMNS}",
             self.backend().id_in_locked(due)
         );
-        let mut claimed = on_pool!(self, pool => {
+        let (mut claimed, unreadable) = on_pool!(self, pool => {
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(owner)
                 .bind(lease_end(lease))
@@ -127,11 +127,24 @@ impl Store {
                 .fetch_all(pool)
                 .await?;
             let mut claimed = Vec::with_capacity(rows.len());
+            let mut unreadable = Vec::new();
             for row in &rows {
-                claimed.push(claimed_from_row!(row));
+                let read = || -> Result<ClaimedMessage, StoreError> { Ok(claimed_from_row!(row)) };
+                match read() {
+                    Ok(message) => claimed.push(message),
+                    Err(err) => unreadable.push((row.try_get::<i64, _>("id")?, err)),
+                }
             }
-            claimed
+            (claimed, unreadable)
         });
+        // A row that cannot be read (written by a version that stored messages differently)
+        // would otherwise stay first in line and stop every claim after it: it fails, for
+        // operators to see, and the rest go out.
+        for (id, err) in unreadable {
+            tracing::error!(id, error = %err, "outbox row unreadable; marked failed");
+            self.mark_outbox_failed(id, owner, &format!("unreadable: {err}"))
+                .await?;
+        }
         claimed.sort_by_key(|m| m.id);
         Ok(claimed)
     }

@@ -108,6 +108,78 @@ where
     db.drop_db().await;
 }
 
+/// Run `body` on SQLite with the database's URL, for a test that must reach past the store
+/// (a trigger that makes the database refuse something, a row written corrupt).
+pub async fn on_sqlite_with_url<F, Fut>(body: F)
+where
+    F: FnOnce(Store, String) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let (store, dir) = sqlite_store().await;
+    let url = format!("sqlite:{}", dir.path().join("jtp.db").display());
+    body(store.clone(), url).await;
+    store.close().await;
+}
+
+/// Run `body` on PostgreSQL with the database's URL, dropping the database afterwards.
+pub async fn on_postgres_with_url<F, Fut>(body: F)
+where
+    F: FnOnce(Store, String) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let (store, db) = postgres_store().await;
+    body(store.clone(), db.url.clone()).await;
+    store.close().await;
+    db.drop_db().await;
+}
+
+/// Run `statements` on their own connection to the store's database at `url`, around the
+/// store.
+pub async fn raw_sql(store: &Store, url: &str, statements: &[&str]) {
+    use sqlx::Connection;
+    match store.backend() {
+        bot_core::store::Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+            for sql in statements {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+            }
+            conn.close().await.unwrap();
+        }
+        bot_core::store::Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            for sql in statements {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+            }
+            conn.close().await.unwrap();
+        }
+    }
+}
+
+/// Declare `sqlite` and `postgres` tests of bodies taking the store and its URL.
+#[macro_export]
+macro_rules! both_backends_with_url {
+    ($($body:ident),* $(,)?) => {
+        $(
+            mod $body {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    $crate::support::on_sqlite_with_url(super::$body).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    $crate::support::on_postgres_with_url(super::$body).await;
+                }
+            }
+        )*
+    };
+}
+
 /// Declare `sqlite` and `postgres` tests in a module named like the body function.
 #[macro_export]
 macro_rules! both_backends {
