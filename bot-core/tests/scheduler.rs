@@ -409,6 +409,40 @@ async fn a_snoozed_nudge_comes_back_when_the_person_said(store: Store) {
     assert_eq!(snoozed.local_time.format("%H:%M").to_string(), "01:30");
 }
 
+async fn a_nudge_held_for_quiet_hours_after_downtime_still_says_it_is_late(store: Store) {
+    let user = console_person(&store, "hal").await;
+    // Due at 10:00 Zurich, but the bot is down until 23:30: held for the quiet hours, and
+    // late when it goes at 08:00.
+    store
+        .insert_reminder(
+            user,
+            &reminder("Any news from Stripe?", "2026-11-25T10:00", false),
+        )
+        .await
+        .unwrap();
+    // Due at 23:00, inside the quiet hours: held to 08:00 on time, so not late.
+    store
+        .insert_reminder(
+            user,
+            &reminder("Any news from Datadog?", "2026-11-25T23:00", false),
+        )
+        .await
+        .unwrap();
+    let scheduler = Scheduler::new(store.clone(), "worker-a");
+    let held = scheduler.tick(at("2026-11-25T22:30:00Z")).await.unwrap();
+    assert!(held.is_empty(), "both wait out the quiet hours");
+    let fired = scheduler.tick(at("2026-11-26T07:00:00Z")).await.unwrap();
+    assert_eq!(fired.len(), 2);
+    let texts = outbox_texts(&store).await;
+    let stripe = texts.iter().find(|t| t.contains("Stripe")).unwrap();
+    assert!(
+        stripe.contains("(This was due Wed 25 Nov, 10:00; I could not send it on time.)"),
+        "{stripe}"
+    );
+    let datadog = texts.iter().find(|t| t.contains("Datadog")).unwrap();
+    assert!(!datadog.contains("This was due"), "{datadog}");
+}
+
 both_backends!(
     moving_zone_keeps_wall_times,
     due_reminders_fire_once_each,
@@ -419,4 +453,5 @@ both_backends!(
     a_backlog_is_worked_off_by_several_workers_exactly_once,
     reminders_keep_wall_time_when_the_person_moves_zone,
     a_snoozed_nudge_comes_back_when_the_person_said,
+    a_nudge_held_for_quiet_hours_after_downtime_still_says_it_is_late,
 );

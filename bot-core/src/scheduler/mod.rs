@@ -9,9 +9,7 @@
 //! a time the person chose is honoured. Idle means idle: the loop sleeps until the next due
 //! instant or a wake-up, never longer than a ceiling, and calls nothing while it sleeps.
 
-use crate::addressing::addressed;
 use crate::fault;
-use crate::message::{Button, Outbound};
 use crate::outbox::OutboxSender;
 use crate::recurrence::Recurrence;
 use crate::store::{
@@ -19,7 +17,8 @@ use crate::store::{
     StoreError,
 };
 use crate::understand::time::resolve_local;
-use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use chrono::{DateTime, Utc};
+use nudge::{nudge, sendable_at};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
@@ -32,8 +31,8 @@ const CEILING: Duration = Duration::from_secs(30);
 /// How soon the loop looks again at a reminder that is due but held by another worker's
 /// batch: that worker fires it, or its transaction ends and the reminder is free again.
 const HELD_RECHECK: Duration = Duration::from_secs(1);
-/// A nudge sent later than this after its due time says so.
-const LATE_AFTER: ChronoDuration = ChronoDuration::minutes(10);
+
+mod nudge;
 
 /// Button payloads of a nudge: `rem:done:<id>`, `rem:heard:<id>` (a follow-up's "heard
 /// back"), `rem:snooze:<id>:<seconds>`, `rem:stop:<id>`.
@@ -264,7 +263,7 @@ fn decide(
             .find_map(|(index, sender)| Some((Some(index), Some(sender.claim_for(&chat)?))))
             .unwrap_or_default();
         delivered_by.push(sender);
-        let message = nudge(&reminder, now, missed);
+        let message = nudge(&reminder, now, missed, sendable_at(&reminder, quiet));
         decisions.push(Decision::Fire(Nudge {
             reminder,
             chat,
@@ -344,59 +343,6 @@ impl Scheduler {
             futures::future::join_all(delivering)
         );
     }
-}
-
-/// The nudge for a reminder fired at `now`, with its buttons. A follow-up asks for news;
-/// anything else reminds. `missed` earlier occurrences of a recurring reminder (downtime)
-/// are folded into this one message rather than sent as a storm.
-fn nudge(reminder: &Reminder, now: DateTime<Utc>, missed: usize) -> Outbound {
-    let mut text = match reminder.kind.as_str() {
-        "custom" | "recurring" => format!("⏰ Reminder: {}", addressed(&reminder.text)),
-        _ => format!("👋 {}", reminder.text),
-    };
-    if now - reminder.due_at > LATE_AFTER {
-        let due = reminder.due_at.with_timezone(&reminder.timezone);
-        text.push_str(&format!(
-            "\n(This was due {}; I could not send it on time.)",
-            due.format("%a %d %b, %H:%M")
-        ));
-    }
-    if missed > 0 {
-        let times = if missed == 1 { "time" } else { "times" };
-        text.push_str(&format!(
-            "\n(It also came round {missed} more {times} while I was away — one message for all.)"
-        ));
-    }
-    let id = reminder.id;
-    let button = |label: &str, action: String| Button {
-        label: label.to_owned(),
-        payload: format!("{}{action}", payload::PREFIX),
-    };
-    let buttons = match reminder.kind.as_str() {
-        "follow_up" => vec![
-            button("✅ Heard back", format!("heard:{id}")),
-            button("💤 Snooze 3 days", format!("snooze:{id}:259200")),
-            button("🛑 Stop nudging", format!("stop:{id}")),
-        ],
-        // The series goes on by itself: done acknowledges, stop ends it.
-        "recurring" => vec![
-            button("✅ Done", format!("done:{id}")),
-            button("🛑 Stop repeating", format!("stop:{id}")),
-        ],
-        // Interview preparation and thank-you notes belong to an application: stopping
-        // them stops every nudge about it.
-        "interview_prep" | "thank_you" => vec![
-            button("✅ Done", format!("done:{id}")),
-            button("💤 Snooze 1 day", format!("snooze:{id}:86400")),
-            button("🛑 Stop nudging", format!("stop:{id}")),
-        ],
-        _ => vec![
-            button("✅ Done", format!("done:{id}")),
-            button("💤 Snooze 1 day", format!("snooze:{id}:86400")),
-            button("🛑 Stop", format!("stop:{id}")),
-        ],
-    };
-    Outbound::with_buttons(text, buttons)
 }
 
 #[cfg(test)]
