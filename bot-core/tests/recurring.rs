@@ -69,7 +69,9 @@ async fn reload(store: &Store, r: &Reminder) -> Reminder {
 }
 
 /// Fire the series at each of `expected` due instants in turn, checking each.
-async fn walk(store: &Store, mut r: Reminder, expected: &[&str]) {
+/// Fire `r` at each of its `expected` due instants, then end the series; returns the nudges
+/// it wrote (taken from the outbox before the end, which withdraws any still waiting).
+async fn walk(store: &Store, mut r: Reminder, expected: &[&str]) -> Vec<String> {
     let scheduler = Scheduler::new(store.clone(), "walker");
     for due in expected {
         assert_eq!(r.due_at, at(due), "due instant of {}", r.local_time);
@@ -84,11 +86,13 @@ async fn walk(store: &Store, mut r: Reminder, expected: &[&str]) {
         r = reload(store, &r).await;
         assert_eq!(r.state, ReminderState::Pending, "a series stays pending");
     }
+    let sent = texts(store).await;
     // End the series, so it does not fire within the next one walked in the same test.
     store
         .close_reminder(r.user_id, r.id, ReminderState::Cancelled)
         .await
         .unwrap();
+    sent
 }
 
 async fn weekly_review_keeps_local_time_across_zurich_dst(store: Store) {
@@ -106,7 +110,7 @@ async fn weekly_review_keeps_local_time_across_zurich_dst(store: Store) {
         .await
         .unwrap();
     // Spring forward on Sun 28 Mar 2027 (CET → CEST), fall back on Sun 31 Oct 2027.
-    walk(
+    let mut sent = walk(
         &store,
         r,
         &[
@@ -128,13 +132,14 @@ async fn weekly_review_keeps_local_time_across_zurich_dst(store: Store) {
         )
         .await
         .unwrap();
-    walk(
-        &store,
-        fall,
-        &["2027-10-25T07:00:00Z", "2027-11-01T08:00:00Z"],
-    )
-    .await;
-    let sent = texts(&store).await;
+    sent.extend(
+        walk(
+            &store,
+            fall,
+            &["2027-10-25T07:00:00Z", "2027-11-01T08:00:00Z"],
+        )
+        .await,
+    );
     assert_eq!(sent.len(), 5);
     assert!(
         sent.iter()

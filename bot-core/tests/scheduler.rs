@@ -9,7 +9,7 @@ use support::console_person;
 use bot_core::OutboxSender;
 use bot_core::message::Platform;
 use bot_core::scheduler::Scheduler;
-use bot_core::store::{NewReminder, ReminderState, Store};
+use bot_core::store::{NewApplication, NewReminder, ReminderState, Store};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use futures::FutureExt;
@@ -443,6 +443,74 @@ async fn a_nudge_held_for_quiet_hours_after_downtime_still_says_it_is_late(store
     assert!(!datadog.contains("This was due"), "{datadog}");
 }
 
+async fn nudges_not_yet_out_are_withdrawn_when_their_reminder_closes(store: Store) {
+    let user = console_person(&store, "ivy").await;
+    let app = |company: &str| NewApplication {
+        company: company.into(),
+        role: "Backend Engineer".into(),
+        ..NewApplication::default()
+    };
+    let today = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+    let stripe = store
+        .insert_application(user, &app("Stripe"), today)
+        .await
+        .unwrap();
+    let datadog = store
+        .insert_application(user, &app("Datadog"), today)
+        .await
+        .unwrap();
+    let follow_up = |text: &str, application: i64| NewReminder {
+        application_id: Some(application),
+        ..reminder(text, "2026-11-25T10:00", false)
+    };
+    store
+        .insert_reminder(user, &follow_up("Any news from Stripe?", stripe.id))
+        .await
+        .unwrap();
+    store
+        .insert_reminder(user, &follow_up("Any news from Datadog?", datadog.id))
+        .await
+        .unwrap();
+    let done = store
+        .insert_reminder(user, &reminder("call Anna", "2026-11-25T10:00", true))
+        .await
+        .unwrap();
+    store
+        .insert_reminder(user, &reminder("update the CV", "2026-11-25T10:00", true))
+        .await
+        .unwrap();
+    // Fired while the platform is down: four nudges wait in the outbox.
+    let scheduler = Scheduler::new(store.clone(), "worker-a");
+    assert_eq!(
+        scheduler
+            .tick(at("2026-11-25T09:01:00Z"))
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+
+    // The person marks one done, hears back from Stripe, and drops Datadog.
+    store
+        .close_reminder(user, done.id, ReminderState::Done)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store
+            .cancel_automatic_reminders(user, stripe.id)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(store.delete_application(user, datadog.id).await.unwrap());
+
+    // Only the reminder still open is still to be sent.
+    let left = outbox_texts(&store).await;
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].contains("update the CV"), "{left:?}");
+}
+
 both_backends!(
     moving_zone_keeps_wall_times,
     due_reminders_fire_once_each,
@@ -454,4 +522,5 @@ both_backends!(
     reminders_keep_wall_time_when_the_person_moves_zone,
     a_snoozed_nudge_comes_back_when_the_person_said,
     a_nudge_held_for_quiet_hours_after_downtime_still_says_it_is_late,
+    nudges_not_yet_out_are_withdrawn_when_their_reminder_closes,
 );

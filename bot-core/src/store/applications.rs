@@ -1,6 +1,6 @@
 //! Applications and their timelines.
 
-use super::reminders::{cancel_automatic_on, insert_reminder_on};
+use super::reminders::{cancel_automatic_on, insert_reminder_on, withdraw_unsent_nudges_on};
 use super::{NewReminder, Store, StoreError, in_tx, now, on_pool};
 use crate::tracker::Status;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -127,7 +127,7 @@ macro_rules! application_from_row {
 macro_rules! replan_on {
     ($tx:expr, $user:expr, $app:expr, $plan:expr, $at:expr) => {{
         let app: &Application = $app;
-        cancel_automatic_on!(&mut *$tx, $user, app.id, $at);
+        cancel_automatic_on!($tx, $user, app.id, $at);
         for reminder in $plan(app) {
             insert_reminder_on!(&mut *$tx, $user, &reminder, $at);
         }
@@ -398,14 +398,26 @@ impl Store {
         user_id: i64,
         application_id: i64,
     ) -> Result<bool, StoreError> {
-        on_pool!(self, pool => {
-            let done = sqlx::query("DELETE FROM applications WHERE user_id = $1 AND id = $2")
+        let deleted = in_tx!(self, tx => {
+            // Its reminders go with it (by the foreign key); their nudges not yet out too.
+            let closed: Vec<(i64, i64)> = sqlx::query_as(
+                "DELETE FROM reminders WHERE user_id = $1 AND application_id = $2 \
+                 RETURNING id, occurrence",
+            )
+            .bind(user_id)
+            .bind(application_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            withdraw_unsent_nudges_on!(&mut *tx, &closed);
+            sqlx::query("DELETE FROM applications WHERE user_id = $1 AND id = $2")
                 .bind(user_id)
                 .bind(application_id)
-                .execute(pool)
-                .await?;
-            Ok(done.rows_affected() == 1)
-        })
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1
+        });
+        Ok(deleted)
     }
 
     /// Append a note to one of the user's applications and its timeline.

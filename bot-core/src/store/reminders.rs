@@ -160,22 +160,57 @@ macro_rules! insert_reminder_on {
 }
 pub(super) use insert_reminder_on;
 
+/// Withdraw the nudges of closed reminders that have not gone out yet (waiting, retrying or
+/// failed), on a pool or inside the transaction that closed them: a person who said they
+/// heard back, or marked a reminder done, is not asked about it again when the platform
+/// comes back. `$closed` is `&[(reminder id, occurrence)]` as the closing statement left
+/// them; each fired occurrence's nudge has the key (reminder, occurrence) it had then.
+macro_rules! withdraw_unsent_nudges_on {
+    ($conn:expr, $closed:expr) => {{
+        let closed: &[(i64, i64)] = $closed;
+        let keys: Vec<String> = closed
+            .iter()
+            .flat_map(|&(id, occurrence)| {
+                // A nudge older than the last few occurrences is long delivered or given up.
+                (occurrence.saturating_sub(super::reminders::WITHDRAWN_OCCURRENCES)..occurrence)
+                    .map(move |k| format!("reminder:{id}:{k}"))
+            })
+            .collect();
+        if !keys.is_empty() {
+            let mut q = sqlx::QueryBuilder::new(
+                "DELETE FROM outbox WHERE state IN ('pending', 'failed') AND idempotency_key IN (",
+            );
+            let mut list = q.separated(", ");
+            for key in keys {
+                list.push_bind(key);
+            }
+            q.push(")");
+            q.build().execute($conn).await?;
+        }
+    }};
+}
+pub(super) use withdraw_unsent_nudges_on;
+
+/// How many of a closed reminder's latest occurrences have their unsent nudges withdrawn.
+pub(super) const WITHDRAWN_OCCURRENCES: i64 = 20;
+
 /// Cancel the automatic reminders (follow-up, interview prep, thank-you) of one of the
-/// user's applications that have not been answered yet, on a pool or inside a transaction.
-/// Evaluates to how many.
+/// user's applications that have not been answered yet, with their unsent nudges, inside a
+/// transaction. Evaluates to how many.
 macro_rules! cancel_automatic_on {
     ($conn:expr, $user:expr, $application:expr, $at:expr) => {{
-        sqlx::query(
+        let closed: Vec<(i64, i64)> = sqlx::query_as(
             "UPDATE reminders SET state = 'cancelled', updated_at = $1 \
              WHERE user_id = $2 AND application_id = $3 AND kind <> 'custom' AND kind <> 'recurring' \
-             AND state IN ('pending', 'fired')",
+             AND state IN ('pending', 'fired') RETURNING id, occurrence",
         )
         .bind($at)
         .bind($user)
         .bind($application)
-        .execute($conn)
-        .await?
-        .rows_affected()
+        .fetch_all(&mut *$conn)
+        .await?;
+        super::reminders::withdraw_unsent_nudges_on!(&mut *$conn, &closed);
+        closed.len() as u64
     }};
 }
 pub(super) use cancel_automatic_on;
@@ -274,17 +309,22 @@ impl Store {
             "UPDATE reminders SET state = $1, updated_at = $2 \
              WHERE user_id = $3 AND id = $4 AND state IN ('pending', 'fired') RETURNING {COLUMNS}"
         );
-        on_pool!(self, pool => {
+        let closed = in_tx!(self, tx => {
             let update = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(state)
                 .bind(now())
                 .bind(user_id)
                 .bind(reminder_id);
-            match returned_row!(update, pool)? {
-                Some(row) => Ok(Some(reminder_from_row!(&row))),
-                None => Ok(None),
+            match returned_row!(update, &mut *tx)? {
+                Some(row) => {
+                    let reminder = reminder_from_row!(&row);
+                    withdraw_unsent_nudges_on!(&mut *tx, &[(reminder.id, reminder.occurrence)]);
+                    Some(reminder)
+                }
+                None => None,
             }
-        })
+        });
+        Ok(closed)
     }
 
     /// Cancel the automatic reminders (follow-ups, interview prep, thank-you) of one of the
@@ -295,7 +335,7 @@ impl Store {
         application_id: i64,
     ) -> Result<u64, StoreError> {
         let at = now();
-        on_pool!(self, pool => Ok(cancel_automatic_on!(pool, user_id, application_id, at)))
+        Ok(in_tx!(self, tx => { cancel_automatic_on!(tx, user_id, application_id, at) }))
     }
 
     /// The person moved to `tz`: their pending reminders keep their wall time ("09:00")
