@@ -15,6 +15,14 @@ pub enum RemindersCommand {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// Messages not delivered yet, oldest first (default: pending, sending and failed):
+    /// where each goes, its attempts and its last error. Contents are private and not shown.
+    Deliveries {
+        #[arg(long, value_enum)]
+        state: Option<DeliveryFilter>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
     /// Fire every reminder due now into the outbox, once, and exit. Safe to run beside
     /// running bots: reminders are claimed with leases.
     Fire,
@@ -30,6 +38,24 @@ pub enum StateFilter {
     Done,
     Cancelled,
     Failed,
+}
+
+/// Delivery states to list.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DeliveryFilter {
+    Pending,
+    Sending,
+    Failed,
+}
+
+impl DeliveryFilter {
+    fn as_str(self) -> &'static str {
+        match self {
+            DeliveryFilter::Pending => "pending",
+            DeliveryFilter::Sending => "sending",
+            DeliveryFilter::Failed => "failed",
+        }
+    }
 }
 
 impl StateFilter {
@@ -73,6 +99,30 @@ pub async fn run(command: RemindersCommand, store: &Store) -> anyhow::Result<()>
                 );
             }
             println!("{} reminder(s)", rows.len());
+            Ok(())
+        }
+        RemindersCommand::Deliveries { state, limit } => {
+            let rows = store
+                .deliveries_overview(state.map(DeliveryFilter::as_str), limit)
+                .await?;
+            println!(
+                "{:>8} {:>8} {:<9} {:<28} {:<8} {:>8} {:<19}  last error",
+                "id", "user", "platform", "what", "state", "attempts", "next try (UTC)"
+            );
+            for d in &rows {
+                println!(
+                    "{:>8} {:>8} {:<9} {:<28} {:<8} {:>8} {:<19}  {}",
+                    d.id,
+                    d.user_id.map_or_else(|| "-".to_owned(), |u| u.to_string()),
+                    d.platform,
+                    d.key,
+                    d.state,
+                    d.attempts,
+                    d.next_attempt_at.format("%Y-%m-%d %H:%M:%S"),
+                    d.last_error.as_deref().unwrap_or("")
+                );
+            }
+            println!("{} message(s) not delivered", rows.len());
             Ok(())
         }
         RemindersCommand::Fire => {

@@ -1,5 +1,6 @@
-//! Black-box: two `jtp` processes firing the same database's due reminders at once. Every
-//! reminder becomes exactly one outbox message (PostgreSQL with 10,000; SQLite with 2,000).
+//! Black-box `jtp reminders`: two processes firing the same database's due reminders at
+//! once (every reminder becomes exactly one outbox message; PostgreSQL with 10,000, SQLite
+//! with 2,000), and what operators see of a nudge that failed and put back.
 
 mod common;
 
@@ -87,4 +88,69 @@ fn two_processes_fire_reminders_exactly_once_on_sqlite() {
         .unwrap();
         assert_eq!((rows, keys), (2_000, 2_000));
     });
+}
+
+/// Run `jtp reminders <args>` and return what it printed.
+fn reminders(dir: &Path, args: &[&str]) -> String {
+    let output = jtp(dir, None).arg("reminders").args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn operators_see_a_nudge_that_failed_and_put_it_back() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    runtime.block_on(async {
+        let store = Store::open(None, &dir.path().join("data")).await.unwrap();
+        common::seed::due_reminders(&store, "ann", 2).await;
+        // Fired, and the first nudge refused by the platform for good.
+        bot_core::scheduler::Scheduler::new(store.clone(), "test")
+            .tick(bot_core::store::now())
+            .await
+            .unwrap();
+        let claimed = store
+            .claim_due_outbox(
+                bot_core::Platform::Console,
+                None,
+                "test",
+                std::time::Duration::from_secs(60),
+                1,
+            )
+            .await
+            .unwrap();
+        store
+            .mark_outbox_failed(
+                claimed[0].id,
+                "test",
+                "Forbidden: bot was blocked by the user",
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    });
+
+    let listed = reminders(dir.path(), &["deliveries"]);
+    assert!(listed.contains("2 message(s) not delivered"), "{listed}");
+    let failed = reminders(dir.path(), &["deliveries", "--state", "failed"]);
+    assert!(failed.contains("1 message(s) not delivered"), "{failed}");
+    assert!(
+        failed.contains("Forbidden: bot was blocked by the user"),
+        "{failed}"
+    );
+    assert!(failed.contains("reminder:"), "{failed}");
+    assert!(!failed.contains("task "), "no private text shown: {failed}");
+
+    let retried = reminders(dir.path(), &["retry"]);
+    assert!(
+        retried.contains("put back 0 reminder(s) and 1 outbox message(s)"),
+        "{retried}"
+    );
+    let failed = reminders(dir.path(), &["deliveries", "--state", "failed"]);
+    assert!(failed.contains("0 message(s) not delivered"), "{failed}");
 }

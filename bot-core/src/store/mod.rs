@@ -20,7 +20,7 @@ pub use applications::{
     Application, ApplicationEvent, EventKind, NewApplication, ReminderPlan, StatusChange,
 };
 pub use conversation::{Direction, InboundLog};
-pub use operators::{ReminderSummary, Retried};
+pub use operators::{DeliverySummary, ReminderSummary, Retried};
 pub use outbox::{ClaimedMessage, OutboxClaim, OutboxCounts};
 pub use reminders::{NewReminder, Reminder, ReminderState};
 pub use schedule::{Decision, DueBatch, FiredBatch, NextOccurrence, Nudge, WrittenNudge};

@@ -1,5 +1,6 @@
 //! What operators see and do about scheduled nudges (`jtp reminders`): every user's
-//! reminders by state, without their private texts, and a retry of what failed.
+//! reminders by state and the messages not delivered yet, without their private texts, and
+//! a retry of what failed.
 
 use super::{Store, StoreError, in_tx, now, on_pool};
 use chrono::{DateTime, Utc};
@@ -14,6 +15,28 @@ pub struct ReminderSummary {
     pub due_at: DateTime<Utc>,
     pub state: String,
     pub occurrence: i64,
+}
+
+/// One message not delivered (yet) as operators see it: where it goes and how its
+/// delivery stands, without its (private) content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliverySummary {
+    /// The outbox row.
+    pub id: i64,
+    /// Whose message it is.
+    pub user_id: Option<i64>,
+    /// The platform it goes out on.
+    pub platform: String,
+    /// What it is: `reminder:<id>:<occurrence>` for a nudge, `reply:…` for an answer.
+    pub key: String,
+    /// `pending` (waiting for its next attempt), `sending` (held by a sender) or `failed`.
+    pub state: String,
+    /// Attempts made so far.
+    pub attempts: i64,
+    /// When a pending message is tried next.
+    pub next_attempt_at: DateTime<Utc>,
+    /// Why the last attempt failed, as the platform put it.
+    pub last_error: Option<String>,
 }
 
 /// How many rows an operator's retry put back.
@@ -49,6 +72,42 @@ impl Store {
                     due_at: row.try_get("due_at")?,
                     state: row.try_get("state")?,
                     occurrence: row.try_get("occurrence")?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Messages not delivered, in one state (`None`: pending, sending and failed), oldest
+    /// first: a nudge whose reminder says `fired` may still be waiting here, or have failed.
+    pub async fn deliveries_overview(
+        &self,
+        state: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<DeliverySummary>, StoreError> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT id, user_id, platform, idempotency_key, state, attempts, next_attempt_at, \
+                 last_error FROM outbox \
+                 WHERE ($1 IS NULL AND state IN ('pending', 'sending', 'failed')) \
+                 OR (state = $1 AND state <> 'sent') \
+                 ORDER BY id LIMIT $2",
+            )
+            .bind(state)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                out.push(DeliverySummary {
+                    id: row.try_get("id")?,
+                    user_id: row.try_get("user_id")?,
+                    platform: row.try_get("platform")?,
+                    key: row.try_get("idempotency_key")?,
+                    state: row.try_get("state")?,
+                    attempts: row.try_get("attempts")?,
+                    next_attempt_at: row.try_get("next_attempt_at")?,
+                    last_error: row.try_get("last_error")?,
                 });
             }
             Ok(out)
