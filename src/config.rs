@@ -23,10 +23,15 @@ pub struct Config {
     pub max_message_chars: usize,
     /// Log filter (tracing's env-filter syntax), e.g. `info` or `bot_core=debug`.
     pub log: String,
+    /// `[console]`: the terminal chat.
     pub console: ConsoleConfig,
+    /// `[mcp]`: serving the built-in tools and the external servers to connect to.
     pub mcp: McpConfig,
+    /// `[scheduler]`: how due reminders and the outbox are worked off.
     pub scheduler: SchedulerConfig,
+    /// `[telegram]`: the Telegram bot, started when a token is set.
     pub telegram: TelegramConfig,
+    /// `[health]`: the health endpoint of `jtp run`.
     pub health: HealthConfig,
 }
 

@@ -75,6 +75,7 @@ pub fn one(text: &str, now: DateTime<Utc>, tz: Tz, explain: bool) -> Value {
     value
 }
 
+/// The `--tz` flag or a JSONL line's `tz` as a zone, with an error that says what to give.
 pub fn parse_tz(name: &str) -> anyhow::Result<Tz> {
     match name.parse() {
         Ok(tz) => Ok(tz),
@@ -82,6 +83,7 @@ pub fn parse_tz(name: &str) -> anyhow::Result<Tz> {
     }
 }
 
+/// The `--now` flag or a JSONL line's `now` as an instant, so runs can be reproduced.
 pub fn parse_now(now: &str) -> anyhow::Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(now)
         .map(|t| t.with_timezone(&Utc))

@@ -39,6 +39,7 @@ impl fmt::Display for Platform {
 /// (a proactive nudge days afterwards uses the same reference).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ChatRef {
+    /// Which adapter can deliver to this chat.
     pub platform: Platform,
     /// The platform's chat / channel / room id.
     pub chat_id: String,
@@ -53,21 +54,27 @@ pub struct ChatRef {
 /// the core treats it as a claim to check against the store, never as trusted data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Button {
+    /// The words shown on the button.
     pub label: String,
+    /// What comes back when it is pressed, to say which choice was made.
     pub payload: String,
 }
 
 /// A file the person sent (a résumé, a job posting).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
+    /// The name the file was sent under, for mentioning it back to the person.
     pub file_name: String,
+    /// The file's type as the platform reports it, to decide how to read it.
     pub mime_type: String,
+    /// The file's contents, already downloaded by the adapter.
     pub bytes: Vec<u8>,
 }
 
 /// One message from a person, as the adapter understood it.
 #[derive(Debug, Clone)]
 pub struct Inbound {
+    /// The chat it came from; replies go there unless they are private and it is a group.
     pub chat: ChatRef,
     /// The platform's id for the sender (stable across chats).
     pub sender_id: String,
@@ -79,6 +86,7 @@ pub struct Inbound {
     pub text: String,
     /// The payload of a pressed button, if this event is a button press.
     pub button: Option<String>,
+    /// Files sent with the message that the adapter accepted.
     pub attachments: Vec<Attachment>,
     /// Files the adapter did not take (too large, a kind we cannot read), with why, so the
     /// person is told rather than ignored.
@@ -88,6 +96,7 @@ pub struct Inbound {
 /// A file the person sent that was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefusedFile {
+    /// The name the file was sent under, so the person knows which one.
     pub file_name: String,
     /// Why, in words for the person ("it is 50 MB; I take files up to 10 MB").
     pub reason: String,
@@ -113,7 +122,9 @@ impl Inbound {
 /// `` `code` ``, lines starting with `- ` as bullets, and bare URLs.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Outbound {
+    /// The message body, in the Markdown subset above.
     pub text: String,
+    /// Choices offered with the message; empty for plain text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buttons: Vec<Button>,
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 pub struct NudgePreferences {
     /// Automatic nudges due in these local hours wait for their end (default 22:00–08:00).
     pub quiet_start: NaiveTime,
+    /// Local time the quiet hours end and held nudges are sent.
     pub quiet_end: NaiveTime,
     /// Days without news before "Any news from …?" (default 7).
     pub follow_up_days: u32,

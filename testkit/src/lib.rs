@@ -19,7 +19,9 @@ pub fn admin_url() -> String {
 /// A database created for one test; call [`PgTestDb::drop_db`] at the end. Databases left by
 /// a test that panicked are named `jtp_test_*` and removed by `scripts/test` before a run.
 pub struct PgTestDb {
+    /// The database's name (`jtp_test_<pid>_<n>_<nanos>`), unique to this test.
     pub name: String,
+    /// Connection URL for the store under test: the admin server with this database.
     pub url: String,
 }
 

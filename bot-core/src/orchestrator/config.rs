@@ -25,6 +25,7 @@ pub struct ExternalServer {
     /// Program to start for a stdio server.
     #[serde(default)]
     pub command: Option<String>,
+    /// Command-line arguments for `command`.
     #[serde(default)]
     pub args: Vec<String>,
     /// Extra environment for the child process.
@@ -36,6 +37,7 @@ pub struct ExternalServer {
     /// Sent as `Authorization: Bearer …` to an HTTP server.
     #[serde(default)]
     pub bearer_token: Option<String>,
+    /// Which tools may be used and how calls are limited; its keys sit beside the others.
     #[serde(flatten)]
     pub policy: ServerPolicy,
 }

@@ -57,15 +57,20 @@ pub enum OrchestratorError {
 pub struct ToolInfo {
     /// `server.tool`.
     pub qualified: String,
+    /// The server that offers it, i.e. its namespace.
     pub server: String,
+    /// The tool as the server described it, under its own unqualified name.
     pub tool: Tool,
 }
 
 /// How a server is doing, for operators and health checks.
 #[derive(Debug, Clone)]
 pub struct ServerStatus {
+    /// The server's namespace.
     pub name: String,
+    /// Whether calls are going through or held back after failures.
     pub breaker: BreakerState,
+    /// How many tools it offers, counting any its policy hides.
     pub tools: usize,
 }
 

@@ -11,21 +11,29 @@ use sqlx::Row;
     Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
 )]
 pub struct Application {
+    /// The application's id, used to refer to it in later calls.
     pub id: i64,
     /// Never shown to tool clients: the session decides whose applications they see.
     #[serde(skip, default)]
     #[schemars(skip)]
     pub user_id: i64,
+    /// The employer applied to.
     pub company: String,
+    /// The job title applied for.
     pub role: String,
+    /// Where the application stands now.
     pub status: Status,
     /// The local date the person applied, when known.
     pub applied_on: Option<NaiveDate>,
+    /// Link to the job posting, when known.
     pub url: Option<String>,
     /// Where the posting was found (LinkedIn, a referral, …).
     pub source: Option<String>,
+    /// The person's notes, oldest first, each added one on a new line; empty for none.
     pub notes: String,
+    /// When it was first recorded.
     pub created_at: DateTime<Utc>,
+    /// When it last changed (status, notes or nudging).
     pub updated_at: DateTime<Utc>,
     /// When the person asked for no more nudges about it ("🛑 Stop nudging"); while set,
     /// no follow-up, interview preparation or thank-you note is planned for it.
@@ -36,11 +44,17 @@ pub struct Application {
 /// What the person told us about a new application.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewApplication {
+    /// The employer applied to.
     pub company: String,
+    /// The job title applied for.
     pub role: String,
+    /// The local date they applied; `None` means today.
     pub applied_on: Option<NaiveDate>,
+    /// Link to the job posting, if they gave one.
     pub url: Option<String>,
+    /// Where they found the posting, if they said.
     pub source: Option<String>,
+    /// Initial notes; empty for none.
     pub notes: String,
 }
 
@@ -81,7 +95,9 @@ impl EventKind {
     Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
 )]
 pub struct ApplicationEvent {
+    /// Identifies the entry; a timeline is listed in id order, oldest first.
     pub id: i64,
+    /// Whether it records the creation, a status change or a note.
     pub kind: EventKind,
     /// The status entered, for `Created` and `StatusChange`.
     pub status: Option<Status>,
@@ -89,7 +105,9 @@ pub struct ApplicationEvent {
     pub occurred_on: NaiveDate,
     /// A scheduled instant that came with it (the interview time).
     pub scheduled_at: Option<DateTime<Utc>>,
+    /// The note's text, for `Note` entries.
     pub note: Option<String>,
+    /// When it was recorded.
     pub created_at: DateTime<Utc>,
 }
 
@@ -178,6 +196,7 @@ pub type ReminderPlan<'a> = dyn Fn(&Application) -> Vec<NewReminder> + Send + Sy
 /// A move of an application to a new status, as its timeline records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatusChange {
+    /// The status the application moves to.
     pub status: Status,
     /// The day it happened (the person's local date).
     pub occurred_on: NaiveDate,

@@ -260,7 +260,9 @@ impl Store {
 pub struct InboundLog<'a> {
     /// The chat it was written in (the answer may go elsewhere).
     pub chat_id: i64,
+    /// What to keep of the message: possibly shortened or redacted by the caller.
     pub text: &'a str,
+    /// The name of the intent it was understood as, if any.
     pub intent: Option<&'a str>,
     /// The platform's id for it, which makes a redelivery recognisable.
     pub platform_message_id: Option<&'a str>,

@@ -5,8 +5,11 @@ use super::{Store, StoreError, in_tx, now, on_pool};
 /// What [`Store::forget_user`] removed, for the confirmation message and the audit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Forgotten {
+    /// Applications deleted, with their timelines.
     pub applications: u64,
+    /// Logged conversation messages deleted, in both directions.
     pub messages: u64,
+    /// Reminders deleted, other than those that went with their applications.
     pub reminders: u64,
 }
 use crate::message::ChatRef;
@@ -18,19 +21,24 @@ use std::collections::HashMap;
 /// A person, whichever platforms they use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
+    /// The internal id every per-user row refers to.
     pub id: i64,
+    /// How the platform named them on first contact, if it said (cleared when forgotten).
     pub display_name: Option<String>,
     /// IANA zone name, once the person told us or we inferred it.
     pub timezone: Option<String>,
     /// Free-form JSON preferences (quiet hours, nudge interval, …).
     pub preferences: String,
+    /// When they first talked to the bot.
     pub created_at: DateTime<Utc>,
 }
 
 /// A chat as stored, with the id other tables refer to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatRecord {
+    /// The internal id of the chat.
     pub id: i64,
+    /// How to address the chat on its platform.
     pub chat: ChatRef,
 }
 

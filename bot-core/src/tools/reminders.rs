@@ -46,7 +46,9 @@ pub struct ListRemindersParams {
 /// The result of `list_reminders`.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ReminderList {
+    /// How many reminders are listed.
     pub count: i64,
+    /// The reminders, soonest due first.
     pub reminders: Vec<ReminderView>,
 }
 
@@ -54,6 +56,7 @@ pub struct ReminderList {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SnoozeParams {
+    /// Id of the pending reminder to snooze, as `list_reminders` reports it.
     pub reminder_id: i64,
     /// Push it back by this many minutes from its current time...
     #[serde(default)]
@@ -67,6 +70,7 @@ pub struct SnoozeParams {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReminderIdParams {
+    /// Id of the reminder, as `list_reminders` reports it.
     pub reminder_id: i64,
 }
 

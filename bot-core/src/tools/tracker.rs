@@ -49,7 +49,9 @@ pub struct TrackResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateStatusParams {
+    /// Id of the application to move.
     pub application_id: i64,
+    /// The status it moves to.
     pub status: Status,
     /// When the interview or call takes place, RFC 3339 with offset.
     #[serde(default)]
@@ -68,7 +70,9 @@ pub struct ListParams {
 /// The result of `list_applications`.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ApplicationList {
+    /// How many applications are listed.
     pub count: i64,
+    /// The applications, oldest first.
     pub applications: Vec<Application>,
 }
 
@@ -76,13 +80,16 @@ pub struct ApplicationList {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationIdParams {
+    /// Id of the application, as `list_applications` reports it.
     pub application_id: i64,
 }
 
 /// One application with its timeline.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ApplicationDetail {
+    /// The application as it stands now.
     pub application: Application,
+    /// Its dated entries (creation, status changes, notes), oldest first.
     pub timeline: Vec<ApplicationEvent>,
 }
 
@@ -90,6 +97,7 @@ pub struct ApplicationDetail {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NudgesParams {
+    /// Id of the application whose nudges to stop or restart.
     pub application_id: i64,
     /// false: no more follow-ups, interview-preparation or thank-you nudges about it;
     /// true: plan them again.
@@ -100,7 +108,9 @@ pub struct NudgesParams {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddNoteParams {
+    /// Id of the application the note is about.
     pub application_id: i64,
+    /// The note's text, as the person would want to read it back.
     pub note: String,
 }
 

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 /// A reminder as tools report it.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ReminderView {
+    /// The reminder's id, to name it in later calls.
     pub id: i64,
+    /// What the person is reminded of.
     pub text: String,
     /// custom, follow_up, interview_prep, thank_you or recurring.
     pub kind: String,
@@ -16,7 +18,9 @@ pub struct ReminderView {
     pub timezone: String,
     /// The due instant, RFC 3339 with the zone's offset at that instant.
     pub due_at: String,
+    /// Where it stands: pending, fired (sent, awaiting an answer), done, cancelled or failed.
     pub state: crate::store::ReminderState,
+    /// The application it is about, if any.
     pub application_id: Option<i64>,
     /// For a recurring reminder, its RRULE; `local_time` is then the next occurrence.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -89,7 +89,10 @@ impl fmt::Display for Status {
 /// The text was not one of the eight status names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown application status {0:?}")]
-pub struct UnknownStatus(pub String);
+pub struct UnknownStatus(
+    /// The text that was given, untrimmed, for the error message.
+    pub String,
+);
 
 impl FromStr for Status {
     type Err = UnknownStatus;

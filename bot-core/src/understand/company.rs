@@ -23,6 +23,7 @@ impl Word<'_> {
         self.text.eq_ignore_ascii_case(lower)
     }
 
+    /// Whether it is one of these lowercase words, ignoring case (a stop list, a lexicon).
     pub fn is_any(&self, words: &[&str]) -> bool {
         words.iter().any(|w| self.is(w))
     }

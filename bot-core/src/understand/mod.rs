@@ -106,6 +106,7 @@ impl Intent {
 /// An amount of money someone mentioned ("120k CHF", "$95,000").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Money {
+    /// The number in whole units, with a "k" multiplied out ("120k" is 120000).
     pub amount: f64,
     /// ISO 4217 code when a currency was said or implied by a symbol.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -115,15 +116,19 @@ pub struct Money {
 /// The typed slots of an intent; which ones apply depends on the intent (see the contract).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Slots {
+    /// The employer named, spelled as stored when it is one the person already tracks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    /// The job title named.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Local date something happened (when applied).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
+    /// A link given, such as the posting's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// An application status: the new one for an update, the filter for a list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// An instant, with the person's UTC offset at that instant.
@@ -135,13 +140,16 @@ pub struct Slots {
     /// IANA zone name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// Where the person wants to work, for a job search.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// For a job search: `true` for remote work, `false` for on-site only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remote: Option<bool>,
     /// What a reminder is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// An amount of money mentioned, such as a salary.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub money: Option<Money>,
     /// An application referred to by number (`#12`).
@@ -159,7 +167,9 @@ pub struct Slots {
 /// The reading of one message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Understanding {
+    /// What the person wants done; [`Intent::Unknown`] when nothing fits.
     pub intent: Intent,
+    /// The details picked out of the text for that intent.
     pub slots: Slots,
     /// 0..1; below [`CONFIDENT`] the dialogue asks instead of acting.
     pub confidence: f32,
@@ -175,8 +185,11 @@ pub const CONFIDENT: f32 = 0.6;
 /// lower case).
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
+    /// The instant that relative times ("tomorrow", "in an hour") count from.
     pub now: DateTime<Utc>,
+    /// The person's zone, in which dates and wall times are read.
     pub tz: Tz,
+    /// The companies the person already tracks, spelled as stored.
     pub companies: &'a [String],
 }
 

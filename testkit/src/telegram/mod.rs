@@ -36,15 +36,20 @@ use tokio::sync::Notify;
 
 /// The bot's own user id and name on the fake server.
 pub const BOT_ID: i64 = 7_000_000_001;
+/// The bot's username, without `@`, as `getMe` reports it; mention it to address the bot
+/// in a group.
 pub const BOT_USERNAME: &str = "jtp_test_bot";
 
 /// Someone talking to the bot, and where.
 #[derive(Debug, Clone)]
 pub struct FakeChat {
+    /// The person's Telegram user id.
     pub user_id: i64,
+    /// The person's first name, as Telegram shows it to the bot.
     pub first_name: String,
     /// The chat id: the user's id for a private chat, negative for a group.
     pub chat_id: i64,
+    /// The group's title; `None` for a private chat.
     pub group_title: Option<String>,
 }
 
@@ -83,7 +88,9 @@ impl FakeChat {
 /// A message the bot sent, as the server recorded it.
 #[derive(Debug, Clone)]
 pub struct SentMessage {
+    /// The id the server gave it, for replying to it or pressing its buttons.
     pub message_id: i64,
+    /// The chat it was sent to.
     pub chat_id: i64,
     /// The text as the bot sent it (HTML).
     pub html: String,
@@ -117,6 +124,7 @@ struct ServerState {
 pub struct FakeTelegram {
     /// Base URL to give the bot (`api_url`).
     pub url: String,
+    /// The only bot token the server accepts; any other gets 401 "Unauthorized".
     pub token: String,
     state: Arc<Mutex<ServerState>>,
     arrived: Arc<Notify>,
