@@ -351,7 +351,7 @@ async fn moving_zone_keeps_wall_times(store: Store) {
         .unwrap();
     assert_eq!(r.due_at, at("2026-12-01T08:00:00Z"), "09:00 Zurich");
     let moved = store
-        .rezone_reminders(user, chrono_tz::America::New_York)
+        .move_to_timezone(user, chrono_tz::America::New_York)
         .await
         .unwrap();
     assert_eq!(moved, 1);

@@ -190,7 +190,10 @@ async fn identities_resolve_to_one_user_even_concurrently(store: Store) {
     assert_eq!(again.id, ids[0]);
     assert_eq!(again.display_name.as_deref(), Some("Sam"));
 
-    store.set_timezone(again.id, "Europe/Zurich").await.unwrap();
+    store
+        .move_to_timezone(again.id, chrono_tz::Europe::Zurich)
+        .await
+        .unwrap();
     let user = store.user(again.id).await.unwrap().unwrap();
     assert_eq!(user.timezone.as_deref(), Some("Europe/Zurich"));
 }
@@ -263,7 +266,10 @@ async fn deletion_is_scoped_and_complete(store: Store) {
         .await
         .unwrap();
     let bob = store.resolve_user("console", "bob", None).await.unwrap();
-    store.set_timezone(alice.id, "Europe/Zurich").await.unwrap();
+    store
+        .move_to_timezone(alice.id, chrono_tz::Europe::Zurich)
+        .await
+        .unwrap();
     let a1 = store
         .insert_application(alice.id, &new_app("Apple", "iOS"), day(24))
         .await

@@ -366,9 +366,8 @@ impl Core {
 
     /// Record the person's zone and use it for the rest of this turn.
     pub(super) async fn switch_zone(&self, turn: &mut Turn, zone: Tz) -> Result<()> {
-        self.store.set_timezone(turn.user_id, zone.name()).await?;
         // Future reminders keep their wall time in the new zone.
-        self.store.rezone_reminders(turn.user_id, zone).await?;
+        self.store.move_to_timezone(turn.user_id, zone).await?;
         turn.tz = zone;
         turn.tz_known = true;
         turn.tracker = self.tools.tracker(turn.user_id, zone).await?;

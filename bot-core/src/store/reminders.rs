@@ -338,34 +338,48 @@ impl Store {
         Ok(in_tx!(self, tx => { cancel_automatic_on!(tx, user_id, application_id, at) }))
     }
 
-    /// The person moved to `tz`: their pending reminders keep their wall time ("09:00")
-    /// in the new zone, so their due instants move. Returns how many moved.
-    pub async fn rezone_reminders(&self, user_id: i64, tz: Tz) -> Result<u64, StoreError> {
-        let pending: Vec<Reminder> = self
-            .list_reminders(user_id, false)
-            .await?
-            .into_iter()
-            .filter(|r| r.state == ReminderState::Pending && r.timezone != tz)
-            .collect();
+    /// The person moved to `tz`: it becomes their zone, and their pending reminders keep
+    /// their wall time ("09:00") in it, so their due instants move. One transaction, which
+    /// reads the reminders it moves under its lock (PostgreSQL waits for a batch firing one
+    /// of them; SQLite holds the write lock), so a crash cannot leave the zone changed and
+    /// the reminders not, and a series fired meanwhile is moved from its next occurrence,
+    /// not from the one just sent. Returns how many reminders moved.
+    pub async fn move_to_timezone(&self, user_id: i64, tz: Tz) -> Result<u64, StoreError> {
         let at = now();
+        let pending = format!(
+            "SELECT id, local_time FROM reminders \
+             WHERE user_id = $1 AND state = 'pending' AND timezone <> $2{}",
+            match self.backend() {
+                super::Backend::Postgres => " FOR UPDATE",
+                super::Backend::Sqlite => "",
+            }
+        );
         let moved = in_tx!(self, tx => {
-            let mut moved = 0;
-            for reminder in &pending {
-                let due = resolve_local(tz, reminder.local_time).with_timezone(&Utc);
-                moved += sqlx::query(
-                    "UPDATE reminders SET timezone = $1, due_at = $2, updated_at = $3 \
-                     WHERE user_id = $4 AND id = $5 AND state = 'pending'",
+            sqlx::query("UPDATE users SET timezone = $1 WHERE id = $2")
+                .bind(tz.name())
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(pending))
+                .bind(user_id)
+                .bind(tz.name())
+                .fetch_all(&mut *tx)
+                .await?;
+            for (id, local) in &rows {
+                let local = NaiveDateTime::parse_from_str(local, LOCAL_FORMAT)
+                    .map_err(|_| StoreError::Corrupt(format!("reminder local time {local:?}")))?;
+                let due = resolve_local(tz, local).with_timezone(&Utc);
+                sqlx::query(
+                    "UPDATE reminders SET timezone = $1, due_at = $2, updated_at = $3 WHERE id = $4",
                 )
                 .bind(tz.name())
                 .bind(due)
                 .bind(at)
-                .bind(user_id)
-                .bind(reminder.id)
+                .bind(*id)
                 .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                .await?;
             }
-            moved
+            rows.len() as u64
         });
         Ok(moved)
     }

@@ -174,18 +174,6 @@ impl Store {
         })
     }
 
-    /// Record the person's IANA zone (validated by the caller).
-    pub async fn set_timezone(&self, user_id: i64, timezone: &str) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            sqlx::query("UPDATE users SET timezone = $1 WHERE id = $2")
-                .bind(timezone)
-                .bind(user_id)
-                .execute(pool)
-                .await?;
-        });
-        Ok(())
-    }
-
     /// Delete everything kept about a user — applications with their timelines, reminders,
     /// the conversation log, dialogue state, delivered or failed outbox rows, name, zone and
     /// preferences — in one transaction. The user id and platform identities stay, so the
