@@ -294,3 +294,29 @@ fn durations() {
     assert_eq!(find_duration("snooze 30m").map(|d| d.0), Some(1800));
     assert_eq!(find_duration("snooze"), None);
 }
+
+#[test]
+fn a_time_with_a_dot_keeps_its_minutes() {
+    // Tuesday 24 November 2026, 09:00 in Zurich.
+    assert_eq!(
+        when("remind me at 18.30 to call Anna", NOW, ZURICH, Bias::Future),
+        "2026-11-24T18:30:00+01:00"
+    );
+    assert_eq!(
+        when("at 9.12 tomorrow", NOW, ZURICH, Bias::Future),
+        "2026-11-25T09:12:00+01:00"
+    );
+    // Without a word that makes it a time, 9.12 is still the 9th of December.
+    assert_eq!(
+        date("on 9.12", NOW, ZURICH, Bias::Future),
+        NaiveDate::from_ymd_opt(2026, 12, 9).unwrap()
+    );
+    assert_eq!(
+        when("in 1.5 hours", NOW, ZURICH, Bias::Future),
+        "2026-11-24T10:30:00+01:00"
+    );
+    assert_eq!(
+        find_duration("snooze 1.5 hours").map(|(s, _)| s),
+        Some(5400)
+    );
+}

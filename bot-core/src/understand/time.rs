@@ -73,7 +73,7 @@ pub fn resolve_local(tz: Tz, local: NaiveDateTime) -> DateTime<Tz> {
     }
 }
 
-const NUM: &str = r"(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|ninety|a couple of|a few|half an?)";
+const NUM: &str = r"(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|ninety|a couple of|a few|half an?)";
 
 regex!(
     RELATIVE,
@@ -107,10 +107,13 @@ regex!(
     CLOCK_AMPM,
     r"\b(?:at\s+|@\s*)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)"
 );
+// "18:30", and after a word that makes it a time, "at 18.30" (a dot alone is a date: 9.12).
 regex!(
     CLOCK_24H,
-    r"\b(?:at\s+|@\s*)?(\d{1,2}):(\d{2})\b(?:\s*h\b)?"
+    r"\b(?:(?:at|@|by|around)\s*(\d{1,2})[:.](\d{2})|(?:at\s+|@\s*)?(\d{1,2}):(\d{2}))\b(?:\s*h\b)?"
 );
+// What makes "9.12" a time ("at 9.12") rather than the date the digits alone could be.
+regex!(TIME_CUE_BEFORE, r"(?:\b(?:at|by|around)\s*|@\s*)$");
 regex!(CLOCK_OCLOCK, r"\b(\d{1,2})\s*o'?\s?clock\b");
 regex!(
     CLOCK_BARE,
@@ -197,7 +200,7 @@ pub fn find_duration(text: &str) -> Option<(i64, Range<usize>)> {
     regex!(
         DURATION,
         &format!(
-            r"\b(?:for\s+)?(?:(?P<digits>\d+)\s*(?P<short>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)|(?P<words>{NUM})\s+(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?))\b"
+            r"\b(?:for\s+)?(?:(?P<digits>\d+(?:\.\d+)?)\s*(?P<short>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)|(?P<words>{NUM})\s+(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?))\b"
         )
     );
     let lower = text.to_ascii_lowercase();
@@ -306,7 +309,14 @@ fn find_date(
         };
     }
     // "24/7" is "always", not the 24th of July.
-    if let Some(c) = NUMERIC_DATE.captures(text).filter(|c| &c[0] != "24/7") {
+    let said_as_time = |c: &regex::Captures| {
+        let before = &text[..c.get(0).expect("group 0").start()];
+        &c[2] == "." && TIME_CUE_BEFORE.is_match(before)
+    };
+    if let Some(c) = NUMERIC_DATE
+        .captures(text)
+        .filter(|c| &c[0] != "24/7" && !said_as_time(c))
+    {
         let (a, b): (u32, u32) = (c[1].parse().ok()?, c[3].parse().ok()?);
         let year = c.get(4).and_then(|y| {
             let y: i32 = y.as_str().parse().ok()?;
@@ -469,7 +479,12 @@ fn find_clock(text: &str, spans: &mut Vec<Range<usize>>) -> Option<NaiveTime> {
         if overlaps(spans, &whole.range()) {
             continue;
         }
-        let (hour, minute): (u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?);
+        let (hour, minute) = match (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) {
+            (Some(hour), Some(minute)) => {
+                (hour.as_str().parse().ok()?, minute.as_str().parse().ok()?)
+            }
+            _ => continue,
+        };
         if let Some(t) = NaiveTime::from_hms_opt(hour, minute, 0) {
             spans.push(whole.range());
             return Some(t);
