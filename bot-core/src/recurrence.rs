@@ -102,9 +102,15 @@ impl Recurrence {
             .find(|at| *at >= candidate)
     }
 
-    /// The series continued from the occurrence at `current` as seen at local time `now`:
-    /// how many later occurrences are already past, and the next one to come.
-    pub fn catch_up(&self, current: NaiveDateTime, now: NaiveDateTime) -> CatchUp {
+    /// The series continued from the occurrence at `current`: how many later occurrences
+    /// are already past, and the next one to come. `is_past` says of a wall time whether
+    /// its instant has gone by: compared as instants, not wall times, because when the
+    /// clocks go back an hour of wall times comes round again.
+    pub fn catch_up(
+        &self,
+        current: NaiveDateTime,
+        is_past: impl Fn(NaiveDateTime) -> bool,
+    ) -> CatchUp {
         let Ok(series) = self.occurrences(current) else {
             return CatchUp {
                 missed: 0,
@@ -113,7 +119,7 @@ impl Recurrence {
         };
         let mut missed = 0;
         for at in series.filter(|at| *at > current) {
-            if at > now {
+            if !is_past(at) {
                 return CatchUp {
                     missed,
                     next: Some(at),
@@ -190,7 +196,7 @@ mod tests {
             rule.first_from(at("2026-11-24 09:00")),
             Some(at("2026-11-30 09:00"))
         );
-        let on_time = rule.catch_up(at("2026-11-30 09:00"), at("2026-11-30 09:00"));
+        let on_time = rule.catch_up(at("2026-11-30 09:00"), |t| t <= at("2026-11-30 09:00"));
         assert_eq!(
             on_time,
             CatchUp {
@@ -203,7 +209,7 @@ mod tests {
     #[test]
     fn downtime_is_coalesced() {
         let rule = Recurrence::parse("RRULE:FREQ=DAILY").expect("a valid rule");
-        let caught = rule.catch_up(at("2026-11-20 08:00"), at("2026-11-24 12:00"));
+        let caught = rule.catch_up(at("2026-11-20 08:00"), |t| t <= at("2026-11-24 12:00"));
         assert_eq!(caught.missed, 4);
         assert_eq!(caught.next, Some(at("2026-11-25 08:00")));
     }
@@ -212,7 +218,7 @@ mod tests {
     fn until_ends_the_series() {
         let rule =
             Recurrence::parse("FREQ=WEEKLY;BYDAY=FR;UNTIL=20261205T000000Z").expect("a rule");
-        let caught = rule.catch_up(at("2026-12-04 10:00"), at("2026-12-04 10:00"));
+        let caught = rule.catch_up(at("2026-12-04 10:00"), |t| t <= at("2026-12-04 10:00"));
         assert_eq!(caught.next, None);
     }
 

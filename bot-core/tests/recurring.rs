@@ -372,10 +372,50 @@ async fn a_blocked_chat_gets_no_more_nudges_until_the_person_writes_again(store:
     );
 }
 
+async fn downtime_ending_in_the_repeated_hour_still_sends_one_message(store: Store) {
+    let user = console_person(&store, "dan").await;
+    let r = store
+        .insert_reminder(
+            user,
+            &series("water plants", NEW_YORK, "2027-11-06T01:30", "FREQ=DAILY"),
+        )
+        .await
+        .unwrap();
+    // Down from before Saturday's 01:30 until Sunday 01:10 EST (06:10 UTC), when the
+    // clocks have gone back: Sunday's 01:30 EDT (05:30 UTC) has gone by too, though the
+    // wall clock shows 01:10 again.
+    let scheduler = Scheduler::new(store.clone(), "after-downtime");
+    assert_eq!(
+        scheduler
+            .tick(at("2027-11-07T06:10:00Z"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let next = reload(&store, &r).await;
+    assert_eq!(next.due_at, at("2027-11-08T06:30:00Z"), "Monday 01:30 EST");
+    assert!(
+        scheduler
+            .tick(at("2027-11-07T06:11:00Z"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "no second late message for Sunday"
+    );
+    let sent = texts(&store).await;
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].contains("It also came round 1 more time"),
+        "{sent:?}"
+    );
+}
+
 both_backends!(
     weekly_review_keeps_local_time_across_zurich_dst,
     daily_series_in_new_york_through_the_gap_and_the_overlap,
     missed_occurrences_after_downtime_come_as_one_message,
     quiet_hours_are_the_persons_own,
     a_blocked_chat_gets_no_more_nudges_until_the_person_writes_again,
+    downtime_ending_in_the_repeated_hour_still_sends_one_message,
 );

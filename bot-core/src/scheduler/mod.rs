@@ -241,7 +241,7 @@ fn decide(
                 continue;
             }
         }
-        let (missed, next) = series_after(&reminder, local);
+        let (missed, next) = series_after(&reminder, now);
         let Some(chat) = chats.remove(&reminder.id) else {
             tracing::warn!(reminder = reminder.id, "no direct chat to nudge in");
             decisions.push(match next {
@@ -275,18 +275,16 @@ fn decide(
     (decisions, delivered_by)
 }
 
-/// For a recurring reminder fired at local time `local`: how many later occurrences are
+/// For a recurring reminder fired at `now`: how many later occurrences are
 /// already past (coalesced into this nudge) and the occurrence it moves on to.
-fn series_after(
-    reminder: &Reminder,
-    local: chrono::NaiveDateTime,
-) -> (usize, Option<NextOccurrence>) {
+fn series_after(reminder: &Reminder, now: DateTime<Utc>) -> (usize, Option<NextOccurrence>) {
     let Some(rule) = &reminder.rrule else {
         return (0, None);
     };
     match Recurrence::parse(rule) {
         Ok(rule) => {
-            let caught = rule.catch_up(reminder.local_time, local);
+            let gone_by = |at| resolve_local(reminder.timezone, at) <= now;
+            let caught = rule.catch_up(reminder.local_time, gone_by);
             let next = caught.next.map(|local_time| NextOccurrence {
                 local_time,
                 due_at: resolve_local(reminder.timezone, local_time).with_timezone(&Utc),
