@@ -1,6 +1,7 @@
 //! The reminders an application plans for itself: a follow-up when nothing happens, help
 //! the evening before an interview, and a thank-you note after it. They are automatic
-//! (quiet hours apply) and are replanned whenever the status changes.
+//! (quiet hours apply, except to a preparation hour the person chose inside them) and are
+//! replanned whenever the status changes.
 
 use super::Status;
 use crate::preferences::NudgePreferences;
@@ -80,17 +81,23 @@ pub fn plan_after_news(
         let local = at_utc.with_timezone(&tz);
         let prep = at(local.date_naive() - Duration::days(1), (prefs.prep_hour, 0));
         if crate::understand::time::resolve_local(tz, prep) > now {
-            planned.push(automatic(
-                app,
-                "interview_prep",
-                format!(
-                    "Your {} interview is tomorrow at {} — want to go through likely questions?",
-                    app.company,
-                    local.format("%H:%M")
-                ),
-                tz,
-                prep,
-            ));
+            planned.push(NewReminder {
+                // An hour the person chose inside their own quiet hours (23:00 with quiet
+                // from 22:00) is kept: held to the morning, "tomorrow" would arrive on the
+                // day itself, perhaps after the interview.
+                explicit_time: prefs.is_quiet(prep.time()),
+                ..automatic(
+                    app,
+                    "interview_prep",
+                    format!(
+                        "Your {} interview is tomorrow at {} — want to go through likely questions?",
+                        app.company,
+                        local.format("%H:%M")
+                    ),
+                    tz,
+                    prep,
+                )
+            });
         }
         let after = (at_utc + Duration::hours(THANK_YOU_AFTER_HOURS)).with_timezone(&tz);
         planned.push(automatic(
@@ -105,4 +112,60 @@ pub fn plan_after_news(
         ));
     }
     planned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn interview_at_nine(prep_hour: u32) -> Vec<NewReminder> {
+        let now = DateTime::parse_from_rfc3339("2026-11-24T09:00:00Z")
+            .expect("a valid instant")
+            .with_timezone(&Utc);
+        let app = Application {
+            id: 1,
+            user_id: 1,
+            company: "Stripe".into(),
+            role: "Backend Engineer".into(),
+            status: Status::Interview,
+            applied_on: None,
+            url: None,
+            source: None,
+            notes: String::new(),
+            created_at: now,
+            updated_at: now,
+            nudges_stopped_at: None,
+        };
+        let prefs = NudgePreferences {
+            prep_hour,
+            ..NudgePreferences::default()
+        };
+        // Thursday 26 November, 09:00 in Zurich.
+        let interview = now + Duration::hours(47);
+        plan_after_news(
+            &app,
+            Some(interview),
+            chrono_tz::Europe::Zurich,
+            now,
+            &prefs,
+        )
+    }
+
+    #[test]
+    fn a_prep_hour_chosen_inside_quiet_hours_is_kept() {
+        let prep = |planned: Vec<NewReminder>| {
+            planned
+                .into_iter()
+                .find(|r| r.kind == "interview_prep")
+                .expect("a preparation nudge")
+        };
+        let late = prep(interview_at_nine(23));
+        assert_eq!(late.local_time.to_string(), "2026-11-25 23:00:00");
+        assert!(
+            late.explicit_time,
+            "held to the morning it would come too late"
+        );
+        let evening = prep(interview_at_nine(18));
+        assert!(!evening.explicit_time, "an ordinary hour stays automatic");
+    }
 }
