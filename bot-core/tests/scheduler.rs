@@ -511,6 +511,40 @@ async fn nudges_not_yet_out_are_withdrawn_when_their_reminder_closes(store: Stor
     assert!(left[0].contains("update the CV"), "{left:?}");
 }
 
+async fn an_unreadable_reminder_fails_alone(store: Store, url: String) {
+    let user = console_person(&store, "kim").await;
+    let broken = store
+        .insert_reminder(user, &reminder("call Anna", "2026-11-25T09:00", true))
+        .await
+        .unwrap();
+    store
+        .insert_reminder(user, &reminder("update the CV", "2026-11-25T09:30", true))
+        .await
+        .unwrap();
+    // A zone this build does not know, as an older or newer one might have written.
+    let corrupt = format!(
+        "UPDATE reminders SET timezone = 'Mars/Olympus_Mons' WHERE id = {}",
+        broken.id
+    );
+    support::raw_sql(&store, &url, &[&corrupt]).await;
+
+    let scheduler = Scheduler::new(store.clone(), "worker-a");
+    let fired = scheduler.tick(at("2026-11-25T09:00:00Z")).await.unwrap();
+    assert_eq!(fired.len(), 1, "the readable one fires");
+    assert!(outbox_texts(&store).await[0].contains("update the CV"));
+    let failed = store.reminders_overview(Some("failed"), 10).await.unwrap();
+    assert_eq!(failed.iter().map(|r| r.id).collect::<Vec<_>>(), [broken.id]);
+    assert!(
+        scheduler
+            .tick(at("2026-11-25T09:01:00Z"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+both_backends_with_url!(an_unreadable_reminder_fails_alone);
+
 both_backends!(
     moving_zone_keeps_wall_times,
     due_reminders_fire_once_each,

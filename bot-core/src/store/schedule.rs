@@ -130,10 +130,30 @@ impl Store {
                 .await?;
             let mut reminders = Vec::with_capacity(rows.len());
             for row in &rows {
-                reminders.push(reminder_from_row!(row));
+                let read = || -> Result<Reminder, StoreError> { Ok(reminder_from_row!(row)) };
+                match read() {
+                    Ok(reminder) => reminders.push(reminder),
+                    // One that cannot be read (a zone this build does not know) would stay
+                    // first in line and stop every batch after it: it fails, for operators
+                    // to see, and the rest fire.
+                    Err(err) => {
+                        let id: i64 = row.try_get("id")?;
+                        tracing::error!(reminder = id, error = %err, "reminder unreadable; marked failed");
+                        sqlx::query(
+                            "UPDATE reminders SET state = 'failed', updated_at = $1 WHERE id = $2",
+                        )
+                        .bind(written_at)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
             }
             if reminders.is_empty() {
-                FiredBatch::default()
+                FiredBatch {
+                    taken: rows.len(),
+                    written: Vec::new(),
+                }
             } else {
                 let users = unique(reminders.iter().map(|r| r.user_id));
                 let preferences = nudge_preferences_on!(&mut *tx, &users);
@@ -148,7 +168,7 @@ impl Store {
                     decisions.iter().all(|d| taken.contains(&d.reminder_id())),
                     "decisions only about the batch's own reminders"
                 );
-                let taken = taken.len();
+                let taken = rows.len();
                 let written = write_decisions!(&mut *tx, &decisions, written_at)?;
                 FiredBatch { taken, written }
             }
