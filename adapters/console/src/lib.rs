@@ -48,8 +48,19 @@ pub struct ConsoleOptions {
 /// The console's sending side: prints replies, remembers the buttons it showed.
 pub struct ConsoleAdapter {
     styled: bool,
-    buttons: Mutex<Vec<Button>>,
+    buttons: Mutex<ButtonBook>,
     sent: AtomicU64,
+}
+
+/// The buttons on screen that typing a number presses. Everything shown since the person
+/// last typed stays pressable under its own number: a nudge printed unprompted while a
+/// question waits is numbered after the question's choices ([3] Done …), so the "1" typed
+/// for the question still means the question's first choice. The next line typed turns the
+/// page: the answers to it number from 1 again.
+#[derive(Default)]
+struct ButtonBook {
+    shown: Vec<Button>,
+    turned: bool,
 }
 
 impl ConsoleAdapter {
@@ -57,16 +68,18 @@ impl ConsoleAdapter {
     pub fn new(styled: bool) -> Self {
         Self {
             styled,
-            buttons: Mutex::new(Vec::new()),
+            buttons: Mutex::new(ButtonBook::default()),
             sent: AtomicU64::new(0),
         }
     }
 
     /// The payload of the numbered button the person typed, if the text is such a number.
+    /// Any line typed turns the page of buttons.
     fn pressed(&self, text: &str) -> Option<String> {
+        let mut book = self.buttons.lock().unwrap_or_else(|e| e.into_inner());
+        book.turned = true;
         let n: usize = text.trim().parse().ok()?;
-        let buttons = self.buttons.lock().unwrap_or_else(|e| e.into_inner());
-        buttons.get(n.checked_sub(1)?).map(|b| b.payload.clone())
+        book.shown.get(n.checked_sub(1)?).map(|b| b.payload.clone())
     }
 }
 
@@ -82,7 +95,11 @@ impl Adapter for ConsoleAdapter {
         message: &Outbound,
         _idempotency_key: &str,
     ) -> Result<String, DeliveryError> {
-        let text = render(message, self.styled);
+        let mut book = self.buttons.lock().unwrap_or_else(|e| e.into_inner());
+        if book.turned && !message.buttons.is_empty() {
+            *book = ButtonBook::default();
+        }
+        let text = render(message, self.styled, book.shown.len() + 1);
         let mut out = std::io::stdout().lock();
         writeln!(out, "{text}")
             .and_then(|()| out.flush())
@@ -90,7 +107,7 @@ impl Adapter for ConsoleAdapter {
                 reason: format!("stdout: {e}"),
                 retry_after: None,
             })?;
-        *self.buttons.lock().unwrap_or_else(|e| e.into_inner()) = message.buttons.clone();
+        book.shown.extend(message.buttons.iter().cloned());
         Ok(format!(
             "console-{}",
             self.sent.fetch_add(1, Ordering::Relaxed) + 1
@@ -252,4 +269,48 @@ fn read_interactive(
         tracing::warn!(error = %err, "could not save console history");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_buttons(text: &str, payloads: &[&str]) -> Outbound {
+        let buttons = payloads
+            .iter()
+            .map(|p| Button {
+                label: p.to_string(),
+                payload: p.to_string(),
+            })
+            .collect();
+        Outbound::with_buttons(text, buttons)
+    }
+
+    #[tokio::test]
+    async fn a_nudge_printed_while_a_question_waits_does_not_take_its_numbers() {
+        let console = ConsoleAdapter::new(false);
+        let chat = ChatRef {
+            platform: Platform::Console,
+            chat_id: "console:test".into(),
+            thread_id: None,
+            is_direct: true,
+        };
+        let send = |message: Outbound| {
+            let console = &console;
+            let chat = &chat;
+            async move { console.deliver(chat, &message, "key").await.unwrap() }
+        };
+        send(with_buttons("Add another?", &["dup:add", "cancel"])).await;
+        send(with_buttons(
+            "⏰ Reminder",
+            &["rem:done:1", "rem:snooze:1:86400", "rem:stop:1"],
+        ))
+        .await;
+        assert_eq!(console.pressed("1").as_deref(), Some("dup:add"));
+        assert_eq!(console.pressed("4").as_deref(), Some("rem:snooze:1:86400"));
+        // The answer to what was typed numbers from 1 again.
+        send(with_buttons("Remove it?", &["remove", "keep"])).await;
+        assert_eq!(console.pressed("1").as_deref(), Some("remove"));
+        assert_eq!(console.pressed("3"), None);
+    }
 }

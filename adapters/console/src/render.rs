@@ -3,8 +3,8 @@
 use bot_core::Outbound;
 
 /// Render a message for the terminal: `**bold**` as ANSI bold when `styled`, plain
-/// otherwise; buttons as numbered choices to type.
-pub fn render(message: &Outbound, styled: bool) -> String {
+/// otherwise; buttons as numbered choices to type, numbered from `first`.
+pub fn render(message: &Outbound, styled: bool, first: usize) -> String {
     let (on, off) = if styled {
         ("\x1b[1m", "\x1b[0m")
     } else {
@@ -29,7 +29,7 @@ pub fn render(message: &Outbound, styled: bool) -> String {
             .buttons
             .iter()
             .enumerate()
-            .map(|(i, b)| format!("[{}] {}", i + 1, b.label))
+            .map(|(i, b)| format!("[{}] {}", first + i, b.label))
             .collect();
         out.push_str(&choices.join("  "));
     }
@@ -44,16 +44,19 @@ mod tests {
     #[test]
     fn bold_is_stripped_or_styled() {
         let msg = Outbound::text("Moved **Google** to **Interview**.");
-        assert_eq!(render(&msg, false), "Moved Google to Interview.");
+        assert_eq!(render(&msg, false, 1), "Moved Google to Interview.");
         assert_eq!(
-            render(&msg, true),
+            render(&msg, true, 1),
             "Moved \x1b[1mGoogle\x1b[0m to \x1b[1mInterview\x1b[0m."
         );
     }
 
     #[test]
     fn unbalanced_bold_is_closed() {
-        assert_eq!(render(&Outbound::text("a **b"), true), "a \x1b[1mb\x1b[0m");
+        assert_eq!(
+            render(&Outbound::text("a **b"), true, 1),
+            "a \x1b[1mb\x1b[0m"
+        );
     }
 
     #[test]
@@ -72,8 +75,12 @@ mod tests {
             ],
         );
         assert_eq!(
-            render(&msg, false),
+            render(&msg, false, 1),
             "Add another?\n[1] Add anyway  [2] Cancel"
+        );
+        assert_eq!(
+            render(&msg, false, 4),
+            "Add another?\n[4] Add anyway  [5] Cancel"
         );
     }
 }
