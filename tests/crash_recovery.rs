@@ -3,7 +3,8 @@
 //! message and the outbox recording it — then started again. Every reminder must reach the
 //! platform, and none be shown twice. The platform is the recording adapter (see
 //! src/recording_adapter.rs), which deduplicates by idempotency key as Matrix and Discord do;
-//! the log it keeps is the witness. Runs on SQLite and on PostgreSQL.
+//! the log it keeps is the witness. Runs on SQLite and on PostgreSQL. And PostgreSQL cuts
+//! every connection of a running process, as a server restart does: nothing is lost.
 
 mod common;
 
@@ -80,7 +81,12 @@ fn witnessed(log: &Path) -> (HashMap<String, usize>, usize) {
 
 /// Restart without a fault and wait until every reminder was shown (or time runs out).
 fn recover(dir: &Path, url: Option<&str>, log: &Path) -> HashMap<String, usize> {
-    let mut child = start(dir, url, log, None);
+    settle(start(dir, url, log, None), log)
+}
+
+/// Wait until the running `child` showed every reminder (or time runs out), a moment more
+/// for any duplicate, then stop it; returns what was shown.
+fn settle(mut child: Child, log: &Path) -> HashMap<String, usize> {
     let deadline = Instant::now() + Duration::from_secs(60);
     let shown = loop {
         let (shown, _) = witnessed(log);
@@ -183,5 +189,47 @@ fn postgres_kill_between_send_and_record() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let db = runtime.block_on(PgTestDb::create());
     killed_between_send_and_record(Some(&db.url));
+    runtime.block_on(db.drop_db());
+}
+
+/// PostgreSQL drops every connection of a running `jtp run` (as a server restart or a
+/// failover does) just before its reminders come due: it reconnects, and each is delivered
+/// once.
+#[test]
+fn postgres_connections_cut_while_running_lose_nothing() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let db = runtime.block_on(PgTestDb::create());
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let log = dir.path().join("delivered.jsonl");
+    let due = chrono::Utc::now().naive_utc() + chrono::Duration::seconds(8);
+    runtime.block_on(async {
+        let store = Store::open(Some(&db.url), &dir.path().join("data"))
+            .await
+            .expect("store");
+        common::seed::reminders_due_at(&store, "cut", REMINDERS, due).await;
+        store.close().await;
+    });
+    let child = start(dir.path(), Some(&db.url), &log, None);
+    std::thread::sleep(Duration::from_secs(3));
+    let cut: i64 = runtime.block_on(async {
+        use sqlx::Connection;
+        let mut admin = sqlx::PgConnection::connect(&db.url).await.expect("admin");
+        let cut = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()) AS cut",
+        )
+        .fetch_one(&mut admin)
+        .await
+        .expect("terminate the process's connections");
+        admin.close().await.expect("close");
+        cut
+    });
+    assert!(cut >= 1, "jtp run held connections to cut");
+    let (before, _) = witnessed(&log);
+    assert!(
+        before.is_empty(),
+        "nothing was due before the cut: {before:?}"
+    );
+    assert_each_once(&settle(child, &log));
     runtime.block_on(db.drop_db());
 }
