@@ -12,13 +12,7 @@ use std::path::Path;
 /// Run two `jtp reminders fire` at once; returns what each fired.
 fn fire_twice(dir: &Path, url: Option<&str>) -> (usize, usize) {
     let run = || {
-        let output = jtp(dir, url).args(["reminders", "fire"]).output().unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
-        assert!(
-            output.status.success(),
-            "{stdout}{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let stdout = reminders(dir, url, &["fire"]);
         stdout
             .split_whitespace()
             .nth(1)
@@ -91,8 +85,8 @@ fn two_processes_fire_reminders_exactly_once_on_sqlite() {
 }
 
 /// Run `jtp reminders <args>` and return what it printed.
-fn reminders(dir: &Path, args: &[&str]) -> String {
-    let output = jtp(dir, None).arg("reminders").args(args).output().unwrap();
+fn reminders(dir: &Path, url: Option<&str>, args: &[&str]) -> String {
+    let output = jtp(dir, url).arg("reminders").args(args).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     assert!(
         output.status.success(),
@@ -135,9 +129,9 @@ fn operators_see_a_nudge_that_failed_and_put_it_back() {
         store.close().await;
     });
 
-    let listed = reminders(dir.path(), &["deliveries"]);
+    let listed = reminders(dir.path(), None, &["deliveries"]);
     assert!(listed.contains("2 message(s) not delivered"), "{listed}");
-    let failed = reminders(dir.path(), &["deliveries", "--state", "failed"]);
+    let failed = reminders(dir.path(), None, &["deliveries", "--state", "failed"]);
     assert!(failed.contains("1 message(s) not delivered"), "{failed}");
     assert!(
         failed.contains("Forbidden: bot was blocked by the user"),
@@ -146,11 +140,11 @@ fn operators_see_a_nudge_that_failed_and_put_it_back() {
     assert!(failed.contains("reminder:"), "{failed}");
     assert!(!failed.contains("task "), "no private text shown: {failed}");
 
-    let retried = reminders(dir.path(), &["retry"]);
+    let retried = reminders(dir.path(), None, &["retry"]);
     assert!(
         retried.contains("put back 0 reminder(s) and 1 outbox message(s)"),
         "{retried}"
     );
-    let failed = reminders(dir.path(), &["deliveries", "--state", "failed"]);
+    let failed = reminders(dir.path(), None, &["deliveries", "--state", "failed"]);
     assert!(failed.contains("0 message(s) not delivered"), "{failed}");
 }

@@ -91,9 +91,7 @@ where
     F: FnOnce(Store) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let (store, _dir) = sqlite_store().await;
-    body(store.clone()).await;
-    store.close().await;
+    on_sqlite_with_url(|store, _| body(store)).await;
 }
 
 /// Run `body` on PostgreSQL, dropping the database afterwards.
@@ -102,10 +100,7 @@ where
     F: FnOnce(Store) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let (store, db) = postgres_store().await;
-    body(store.clone()).await;
-    store.close().await;
-    db.drop_db().await;
+    on_postgres_with_url(|store, _| body(store)).await;
 }
 
 /// Run `body` on SQLite with the database's URL, for a test that must reach past the store
@@ -137,64 +132,56 @@ where
 /// store.
 pub async fn raw_sql(store: &Store, url: &str, statements: &[&str]) {
     use sqlx::Connection;
+    macro_rules! on_connection {
+        ($connection:ty) => {{
+            let mut conn = <$connection>::connect(url).await.unwrap();
+            for sql in statements {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+            }
+            conn.close().await.unwrap();
+        }};
+    }
     match store.backend() {
-        bot_core::store::Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
-            for sql in statements {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
-                    .execute(&mut conn)
-                    .await
-                    .unwrap();
-            }
-            conn.close().await.unwrap();
-        }
-        bot_core::store::Backend::Postgres => {
-            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-            for sql in statements {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
-                    .execute(&mut conn)
-                    .await
-                    .unwrap();
-            }
-            conn.close().await.unwrap();
-        }
+        bot_core::store::Backend::Sqlite => on_connection!(sqlx::SqliteConnection),
+        bot_core::store::Backend::Postgres => on_connection!(sqlx::PgConnection),
     }
 }
 
-/// Declare `sqlite` and `postgres` tests of bodies taking the store and its URL.
+/// Declare `sqlite` and `postgres` tests in a module named like each body, run by
+/// `$sqlite` and `$postgres` (functions of this module).
 #[macro_export]
-macro_rules! both_backends_with_url {
-    ($($body:ident),* $(,)?) => {
+macro_rules! both_backends_by {
+    ($sqlite:ident, $postgres:ident; $($body:ident),* $(,)?) => {
         $(
             mod $body {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    $crate::support::on_sqlite_with_url(super::$body).await;
+                    $crate::support::$sqlite(super::$body).await;
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    $crate::support::on_postgres_with_url(super::$body).await;
+                    $crate::support::$postgres(super::$body).await;
                 }
             }
         )*
     };
 }
 
-/// Declare `sqlite` and `postgres` tests in a module named like the body function.
+/// Declare `sqlite` and `postgres` tests of bodies taking the store.
 #[macro_export]
 macro_rules! both_backends {
     ($($body:ident),* $(,)?) => {
-        $(
-            mod $body {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    $crate::support::on_sqlite(super::$body).await;
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    $crate::support::on_postgres(super::$body).await;
-                }
-            }
-        )*
+        $crate::both_backends_by!(on_sqlite, on_postgres; $($body),*);
+    };
+}
+
+/// Declare `sqlite` and `postgres` tests of bodies taking the store and its URL.
+#[macro_export]
+macro_rules! both_backends_with_url {
+    ($($body:ident),* $(,)?) => {
+        $crate::both_backends_by!(on_sqlite_with_url, on_postgres_with_url; $($body),*);
     };
 }
