@@ -7,7 +7,7 @@ use crate::fault;
 use crate::message::ChatRef;
 use crate::store::{ClaimedMessage, OutboxClaim, Store, StoreError};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -24,6 +24,13 @@ const BATCH: i64 = 500;
 /// and fewer, larger writes measured faster (SQLite's scheduler benchmark 10.2× → 8.5× the
 /// raw update at 500 → 2,000).
 const RECORD_BATCH: usize = 2000;
+/// Pauses before writing down outcomes again after the database refused them: a dropped
+/// connection is usually back at once, a restarting server within seconds.
+const RECORD_RETRIES: [Duration; 3] = [
+    Duration::from_millis(100),
+    Duration::from_secs(1),
+    Duration::from_secs(3),
+];
 /// Attempts before a transiently failing message is marked failed.
 const MAX_ATTEMPTS: i64 = 8;
 
@@ -149,21 +156,26 @@ impl OutboxSender {
     /// Send claimed rows one after another while recording outcomes beside them: whatever
     /// finished while the previous record was being written goes into the next one (group
     /// commit). A slow platform thus gets each delivery recorded as soon as it is known,
-    /// and a fast one is not held to one database write per message. If recording fails,
-    /// sending stops: nothing is sent that could not be recorded. If sending stops on an
-    /// error (a lease that could not be renewed), what was already sent is still recorded
-    /// before the error is returned, so none of it goes out again.
+    /// and a fast one is not held to one database write per message.
+    ///
+    /// Whatever was sent is recorded before this returns, error or not: a message sent and
+    /// not recorded goes out again once its lease runs out. If recording fails, sending
+    /// stops after the attempt under way, and the outcomes not yet written are tried again
+    /// a few times (a dropped connection is usually back at once) before the error is
+    /// returned. If sending stops on an error (a lease that could not be renewed), what
+    /// was already sent is recorded all the same.
     async fn deliver_batch(&self, batch: Vec<ClaimedMessage>) -> Result<(), StoreError> {
         if batch.is_empty() {
             return Ok(());
         }
         let (done, mut finished) = mpsc::unbounded_channel();
+        let stop = AtomicBool::new(false);
+        let stopping = &stop;
         // Owns the sending half: when it ends, for whatever reason, the recording side
         // drains what is left and stops.
         let sending = async move {
             for claimed in batch {
-                if done.is_closed() {
-                    // Recording failed: send nothing more.
+                if stopping.load(Ordering::Relaxed) {
                     break;
                 }
                 // Once a quarter of a row's lease is gone, renew it before sending (the send
@@ -182,19 +194,29 @@ impl OutboxSender {
                 if outcome.is_ok() {
                     fault::pause_at(fault::Point::AfterSend);
                 }
-                if done.send((claimed, outcome)).is_err() {
-                    break;
-                }
+                // The receiving side drains the channel to its end: this cannot fail.
+                let _ = done.send((claimed, outcome));
             }
             Ok::<(), StoreError>(())
         };
         let recording = async {
             let mut outcomes = Vec::new();
             while finished.recv_many(&mut outcomes, RECORD_BATCH).await > 0 {
-                if let Err(err) = self.record(outcomes.drain(..)).await {
-                    finished.close();
-                    return Err(err);
+                let Err(err) = self.record(&outcomes).await else {
+                    outcomes.clear();
+                    continue;
+                };
+                stop.store(true, Ordering::Relaxed);
+                while let Some(outcome) = finished.recv().await {
+                    outcomes.push(outcome);
                 }
+                for pause in RECORD_RETRIES {
+                    tokio::time::sleep(pause).await;
+                    if self.record(&outcomes).await.is_ok() {
+                        break;
+                    }
+                }
+                return Err(err);
             }
             Ok(())
         };
@@ -247,14 +269,17 @@ impl OutboxSender {
     /// Write down what became of a group of attempts: the delivered ones first, in one
     /// statement (a message already sent must be recorded before anything else can fail),
     /// then the rest one by one (they are rare).
+    /// Writing it again is harmless: each write names this sender's lease, which the first
+    /// one cleared.
     async fn record(
         &self,
-        outcomes: impl Iterator<Item = (ClaimedMessage, Result<String, DeliveryError>)>,
+        outcomes: &[(ClaimedMessage, Result<String, DeliveryError>)],
     ) -> Result<(), StoreError> {
-        let (sent, failed): (Vec<_>, Vec<_>) = outcomes.partition(|(_, outcome)| outcome.is_ok());
+        let (sent, failed): (Vec<_>, Vec<_>) =
+            outcomes.iter().partition(|(_, outcome)| outcome.is_ok());
         let delivered: Vec<(i64, String)> = sent
             .into_iter()
-            .filter_map(|(claimed, outcome)| outcome.ok().map(|id| (claimed.id, id)))
+            .filter_map(|(claimed, outcome)| Some((claimed.id, outcome.as_ref().ok()?.clone())))
             .collect();
         if !delivered.is_empty() {
             self.store
@@ -271,7 +296,7 @@ impl OutboxSender {
                     let backoff = retry_after.unwrap_or_else(|| backoff(claimed.attempts));
                     tracing::warn!(id = claimed.id, %reason, ?backoff, "delivery failed, will retry");
                     self.store
-                        .mark_outbox_retry(claimed.id, &self.owner, &reason, backoff)
+                        .mark_outbox_retry(claimed.id, &self.owner, reason, backoff)
                         .await?;
                 }
                 Err(err) => {

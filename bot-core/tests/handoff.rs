@@ -3,7 +3,8 @@
 //! sender takes it while its lease holds; a row for a chat the sender does not serve is left
 //! for anyone; and a handed row whose lease ran out before it was sent is delivered by
 //! whoever took it over, never by both — even when both senders belong to one process.
-//! A sender that has to stop mid-batch still records what it already sent.
+//! A sender that has to stop mid-batch still records what it already sent, and one whose
+//! record the database refuses for a moment writes it again.
 
 mod support;
 
@@ -245,4 +246,66 @@ async fn a_sender_stopped_by_an_error_still_records_what_it_sent(store: Store, u
     );
 }
 
-both_backends_with_url!(a_sender_stopped_by_an_error_still_records_what_it_sent);
+/// The database refuses to record deliveries for a moment (a dropped connection, a server
+/// restarting): the sender stops sending, and writes down what it sent once it can, instead
+/// of leaving those messages to go out again when their lease runs out.
+async fn a_refused_record_is_written_again(store: Store, url: String) {
+    let refuse: &[&str] = match store.backend() {
+        Backend::Sqlite => &[
+            "CREATE TABLE refuse (x INTEGER)",
+            "INSERT INTO refuse VALUES (1)",
+            "CREATE TRIGGER refuse_records BEFORE UPDATE OF state ON outbox \
+             WHEN NEW.state = 'sent' AND EXISTS (SELECT 1 FROM refuse) \
+             BEGIN SELECT RAISE(ABORT, 'record refused by the test'); END",
+        ],
+        Backend::Postgres => &[
+            "CREATE TABLE refuse (x INTEGER)",
+            "INSERT INTO refuse VALUES (1)",
+            "CREATE FUNCTION refuse_record() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN IF EXISTS (SELECT 1 FROM refuse) THEN \
+             RAISE EXCEPTION 'record refused by the test'; END IF; RETURN NEW; END $$",
+            "CREATE TRIGGER refuse_records BEFORE UPDATE OF state ON outbox FOR EACH ROW \
+             WHEN (NEW.state = 'sent') EXECUTE FUNCTION refuse_record()",
+        ],
+    };
+    support::raw_sql(&store, &url, refuse).await;
+    let user = console_person(&store, "ann").await;
+    let local = chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    for text in ["call Stripe", "update the CV"] {
+        store
+            .insert_reminder(user, &NewReminder::custom(text, chrono_tz::UTC, local))
+            .await
+            .unwrap();
+    }
+    let ours = Arc::new(Recorder::new(Platform::Console));
+    let sender = OutboxSender::new(store.clone(), ours.clone(), "process-a");
+    let handed = fire_for_ann(&store, &sender).await;
+    assert_eq!(handed.len(), 2);
+
+    // The database takes records again a moment later.
+    let lifting = {
+        let (store, url) = (store.clone(), url.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            support::raw_sql(&store, &url, &["DELETE FROM refuse"]).await;
+        })
+    };
+    let refused = sender.deliver_claimed(handed).await;
+    lifting.await.unwrap();
+    assert!(refused.is_err(), "the refusal is reported");
+    let sent = ours.texts().len();
+    assert!(sent >= 1, "something was sent before the refusal");
+    assert_eq!(
+        store.outbox_counts().await.unwrap().sent,
+        sent as i64,
+        "every message sent is recorded"
+    );
+}
+
+both_backends_with_url!(
+    a_sender_stopped_by_an_error_still_records_what_it_sent,
+    a_refused_record_is_written_again,
+);
