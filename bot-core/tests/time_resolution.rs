@@ -312,11 +312,37 @@ fn a_time_with_a_dot_keeps_its_minutes() {
         NaiveDate::from_ymd_opt(2026, 12, 9).unwrap()
     );
     assert_eq!(
+        when("call Anna @18.30", NOW, ZURICH, Bias::Future),
+        "2026-11-24T18:30:00+01:00"
+    );
+    // A deadline's day, and pairs no clock shows, stay dates.
+    for (text, day) in [
+        ("submit it by 24.12", (2026, 12, 24)),
+        ("submit it by 15.12", (2026, 12, 15)),
+        ("at 31.12.2026", (2026, 12, 31)),
+        ("@9.1.2027", (2027, 1, 9)),
+    ] {
+        assert_eq!(
+            date(text, NOW, ZURICH, Bias::Future),
+            NaiveDate::from_ymd_opt(day.0, day.1, day.2).unwrap(),
+            "{text}"
+        );
+    }
+    assert_eq!(
         when("in 1.5 hours", NOW, ZURICH, Bias::Future),
         "2026-11-24T10:30:00+01:00"
     );
     assert_eq!(
         find_duration("snooze 1.5 hours").map(|(s, _)| s),
         Some(5400)
+    );
+    // A fraction of a day is its hours, not the day cut off.
+    assert_eq!(
+        when("in 1.5 days", NOW, ZURICH, Bias::Future),
+        "2026-11-25T21:00:00+01:00"
+    );
+    assert_eq!(
+        when("in 0.5 days", NOW, ZURICH, Bias::Future),
+        "2026-11-24T21:00:00+01:00"
     );
 }

@@ -12,7 +12,7 @@ regex!(
 // "18:30", and after a word that makes it a time, "at 18.30" (a dot alone is a date: 9.12).
 regex!(
     CLOCK_24H,
-    r"\b(?:(?:at|@|by|around)\s*(\d{1,2})[:.](\d{2})|(?:at\s+|@\s*)?(\d{1,2}):(\d{2}))\b(?:\s*h\b)?"
+    r"(?:(?:\b(?:at|around)|@)\s*(\d{1,2})[:.](\d{2})|\b(?:at\s+|@\s*)?(\d{1,2}):(\d{2}))\b(?:\s*h\b)?"
 );
 regex!(CLOCK_OCLOCK, r"\b(\d{1,2})\s*o'?\s?clock\b");
 regex!(

@@ -107,7 +107,7 @@ regex!(
 );
 regex!(ORDINAL_DAY, r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b");
 // What makes "9.12" a time ("at 9.12") rather than the date the digits alone could be.
-regex!(TIME_CUE_BEFORE, r"(?:\b(?:at|by|around)\s*|@\s*)$");
+regex!(TIME_CUE_BEFORE, r"(?:\b(?:at|around)\s*|@\s*)$");
 /// Find and resolve the first time expression in `text` (ASCII-lowercased by the caller or
 /// not; matching ignores ASCII case). `now` is the reference instant.
 pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolved> {
@@ -124,8 +124,11 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
         let unit = &c[2];
         spans.push(whole.range());
         let time = find_clock(text, &mut spans);
-        let instant = if unit.starts_with("min") || unit.starts_with('h') {
-            let minutes = if unit.starts_with('h') { n * 60.0 } else { n };
+        // Whole days, weeks and months count on the calendar; a fraction of one ("in 1.5
+        // days") is its length in minutes, as hours are.
+        let by_the_clock = unit.starts_with("min") || unit.starts_with('h') || n.fract() != 0.0;
+        let instant = if by_the_clock {
+            let minutes = n * minutes_per(unit);
             // Absurd amounts ("in 10^20 minutes") resolve to nothing rather than overflow.
             let offset = Duration::try_seconds((minutes * 60.0).round() as i64)?;
             local_now.checked_add_signed(offset)?
@@ -202,6 +205,17 @@ pub fn find_duration(text: &str) -> Option<(i64, Range<usize>)> {
     };
     let whole = c.get(0).expect("group 0 always exists");
     Some(((n * seconds_per).round() as i64, whole.range()))
+}
+
+/// The length of one `unit` ("hours", "days", "months", …) in minutes; a month as 30 days.
+fn minutes_per(unit: &str) -> f64 {
+    match unit.as_bytes().first() {
+        Some(b'h') => 60.0,
+        Some(b'd') => 1440.0,
+        Some(b'w') => 10_080.0,
+        Some(b'm') if unit.starts_with("mo") => 43_200.0,
+        _ => 1.0,
+    }
 }
 
 fn amount(word: &str) -> f64 {
@@ -293,9 +307,17 @@ fn find_date(
         };
     }
     // "24/7" is "always", not the 24th of July.
+    // "at 9.12" is a time; "by 24.12" or "at 31.12.2026" stays a date ("by" is a deadline's
+    // word for days as much as for hours), as does a pair no clock shows.
     let said_as_time = |c: &regex::Captures| {
         let before = &text[..c.get(0).expect("group 0").start()];
-        &c[2] == "." && TIME_CUE_BEFORE.is_match(before)
+        let (hour, minute) = (&c[1], &c[3]);
+        &c[2] == "."
+            && c.get(4).is_none()
+            && minute.len() == 2
+            && hour.parse::<u32>().is_ok_and(|h| h <= 23)
+            && minute.parse::<u32>().is_ok_and(|m| m <= 59)
+            && TIME_CUE_BEFORE.is_match(before)
     };
     if let Some(c) = NUMERIC_DATE
         .captures(text)
