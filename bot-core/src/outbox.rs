@@ -32,7 +32,7 @@ const RECORD_RETRIES: [Duration; 3] = [
     Duration::from_secs(3),
 ];
 /// Attempts before a transiently failing message is marked failed.
-const MAX_ATTEMPTS: i64 = 8;
+pub(crate) const MAX_ATTEMPTS: i64 = 8;
 
 /// Delivers outbox rows of one platform through its adapter.
 #[derive(Clone)]

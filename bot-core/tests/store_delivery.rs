@@ -248,7 +248,7 @@ async fn a_turn_is_recorded_once_per_platform_message(store: Store) {
     }
 }
 
-async fn an_unreadable_outbox_row_fails_alone(store: Store, url: String) {
+async fn an_unreadable_outbox_row_is_set_aside_then_fails(store: Store, url: String) {
     let user = store.resolve_user("console", "erin", None).await.unwrap();
     let chat = console_chat("console:erin");
     let chat_id = store.upsert_chat(&chat).await.unwrap().id;
@@ -272,13 +272,27 @@ async fn an_unreadable_outbox_row_fails_alone(store: Store, url: String) {
     assert_eq!(claimed[0].message.text, "two");
     let counts = store.outbox_counts().await.unwrap();
     assert_eq!(
-        (counts.failed, counts.sending),
-        (1, 1),
-        "the bad row failed"
+        (counts.pending, counts.sending, counts.failed),
+        (1, 1, 0),
+        "the bad row set aside for a process that can read it"
     );
+
+    // Still unreadable when its last attempt comes: it fails, for operators to see.
+    let last = format!(
+        "UPDATE outbox SET attempts = 7, next_attempt_at = '2000-01-01T00:00:00+00:00' \
+         WHERE id = {}",
+        ids[0]
+    );
+    support::raw_sql(&store, &url, &[&last]).await;
+    let claimed = store
+        .claim_due_outbox(Platform::Console, None, "a", Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert!(claimed.is_empty());
+    assert_eq!(store.outbox_counts().await.unwrap().failed, 1);
 }
 
-both_backends_with_url!(an_unreadable_outbox_row_fails_alone);
+both_backends_with_url!(an_unreadable_outbox_row_is_set_aside_then_fails);
 
 both_backends!(
     outbox_records_once_and_delivers_once,

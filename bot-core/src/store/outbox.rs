@@ -43,6 +43,9 @@ pub struct OutboxCounts {
     pub failed: i64,
 }
 
+/// How long a row this build cannot read waits for a process that can.
+const UNREADABLE_SET_ASIDE: Duration = Duration::from_secs(600);
+
 const CLAIM_COLUMNS: &str = "id, idempotency_key, chat_ref, payload, attempts";
 
 macro_rules! claimed_from_row {
@@ -132,18 +135,29 @@ impl Store {
                 let read = || -> Result<ClaimedMessage, StoreError> { Ok(claimed_from_row!(row)) };
                 match read() {
                     Ok(message) => claimed.push(message),
-                    Err(err) => unreadable.push((row.try_get::<i64, _>("id")?, err)),
+                    Err(err) => unreadable.push((
+                        row.try_get::<i64, _>("id")?,
+                        row.try_get::<i64, _>("attempts")?,
+                        err,
+                    )),
                 }
             }
             (claimed, unreadable)
         });
-        // A row that cannot be read (written by a version that stored messages differently)
-        // would otherwise stay first in line and stop every claim after it: it fails, for
-        // operators to see, and the rest go out.
-        for (id, err) in unreadable {
-            tracing::error!(id, error = %err, "outbox row unreadable; marked failed");
-            self.mark_outbox_failed(id, owner, &format!("unreadable: {err}"))
-                .await?;
+        // A row this build cannot read (another version, sharing the database during an
+        // upgrade, stores messages differently) would otherwise stay first in line and stop
+        // every claim after it. It is set aside for a while, for a process that can read it,
+        // and fails, for operators to see, only once it has been tried as often as any.
+        for (id, attempts, err) in unreadable {
+            let reason = format!("unreadable by {}: {err}", env!("CARGO_PKG_VERSION"));
+            if attempts >= crate::outbox::MAX_ATTEMPTS {
+                tracing::error!(id, error = %err, "outbox row unreadable; marked failed");
+                self.mark_outbox_failed(id, owner, &reason).await?;
+            } else {
+                tracing::error!(id, error = %err, "outbox row unreadable; set aside");
+                self.mark_outbox_retry(id, owner, &reason, UNREADABLE_SET_ASIDE)
+                    .await?;
+            }
         }
         claimed.sort_by_key(|m| m.id);
         Ok(claimed)

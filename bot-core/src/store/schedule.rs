@@ -31,6 +31,9 @@ use std::time::{Duration, Instant};
 /// update at 500 → 2,000).
 const CHUNK: usize = 2000;
 
+/// How long a due reminder this build cannot read waits for a process that can.
+const UNREADABLE_SET_ASIDE: chrono::Duration = chrono::Duration::minutes(15);
+
 /// The due reminders of one batch, held by the firing transaction, with what deciding on
 /// them needs.
 #[derive(Debug)]
@@ -133,19 +136,18 @@ impl Store {
                 let read = || -> Result<Reminder, StoreError> { Ok(reminder_from_row!(row)) };
                 match read() {
                     Ok(reminder) => reminders.push(reminder),
-                    // One that cannot be read (a zone this build does not know) would stay
-                    // first in line and stop every batch after it: it fails, for operators
-                    // to see, and the rest fire.
+                    // One this build cannot read (a zone it does not know, written by another
+                    // version sharing the database) would stay first in line and stop every
+                    // batch after it: it is set aside for a while, for a process that can
+                    // read it, and the rest fire.
                     Err(err) => {
                         let id: i64 = row.try_get("id")?;
-                        tracing::error!(reminder = id, error = %err, "reminder unreadable; marked failed");
-                        sqlx::query(
-                            "UPDATE reminders SET state = 'failed', updated_at = $1 WHERE id = $2",
-                        )
-                        .bind(written_at)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                        tracing::error!(reminder = id, error = %err, "reminder unreadable; set aside");
+                        sqlx::query("UPDATE reminders SET due_at = $1 WHERE id = $2")
+                            .bind(at + UNREADABLE_SET_ASIDE)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
                     }
                 }
             }
