@@ -56,7 +56,7 @@ pub struct ConsoleAdapter {
 /// last typed stays pressable under its own number: a nudge printed unprompted while a
 /// question waits is numbered after the question's choices ([3] Done …), so the "1" typed
 /// for the question still means the question's first choice. The next line typed turns the
-/// page: the answers to it number from 1 again.
+/// page: the first message after it, buttons or not, starts a new one, numbered from 1.
 #[derive(Default)]
 struct ButtonBook {
     shown: Vec<Button>,
@@ -96,7 +96,7 @@ impl Adapter for ConsoleAdapter {
         _idempotency_key: &str,
     ) -> Result<String, DeliveryError> {
         let mut book = self.buttons.lock().unwrap_or_else(|e| e.into_inner());
-        if book.turned && !message.buttons.is_empty() {
+        if book.turned {
             *book = ButtonBook::default();
         }
         let text = render(message, self.styled, book.shown.len() + 1);
@@ -312,5 +312,8 @@ mod tests {
         send(with_buttons("Remove it?", &["remove", "keep"])).await;
         assert_eq!(console.pressed("1").as_deref(), Some("remove"));
         assert_eq!(console.pressed("3"), None);
+        // An answer without buttons turns the page too: no earlier button stays pressable.
+        send(Outbound::text("You have 2 reminders.")).await;
+        assert_eq!(console.pressed("1"), None);
     }
 }
