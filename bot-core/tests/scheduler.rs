@@ -332,6 +332,7 @@ async fn reminders_keep_wall_time_when_the_person_moves_zone(store: Store) {
             user,
             r.id,
             Utc.with_ymd_and_hms(2027, 3, 27, 8, 0, 0).unwrap(),
+            true,
         )
         .await
         .unwrap()
@@ -363,8 +364,8 @@ async fn moving_zone_keeps_wall_times(store: Store) {
 
 async fn a_snoozed_nudge_comes_back_when_the_person_said(store: Store) {
     let user = console_person(&store, "gus").await;
-    // A follow-up (the bot's own time), snoozed by the person to 23:30 Zurich: a time they
-    // chose, so their quiet hours do not hold it back.
+    // A follow-up (the bot's own time), snoozed by the person until 23:30 Zurich: a time
+    // they named, so their quiet hours do not hold it back.
     let auto = store
         .insert_reminder(
             user,
@@ -374,14 +375,30 @@ async fn a_snoozed_nudge_comes_back_when_the_person_said(store: Store) {
         .unwrap();
     let late_evening = at("2026-11-25T22:30:00Z");
     let snoozed = store
-        .reschedule_reminder(user, auto.id, late_evening)
+        .reschedule_reminder(user, auto.id, late_evening, true)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(snoozed.due_at, late_evening);
+    // Another, snoozed for a while that happens to end at 23:30: not a time the person
+    // named, so it waits out the quiet hours like any automatic nudge.
+    let other = store
+        .insert_reminder(
+            user,
+            &reminder("Any news from Datadog?", "2026-11-25T10:00", false),
+        )
+        .await
+        .unwrap();
+    store
+        .reschedule_reminder(user, other.id, late_evening, false)
+        .await
+        .unwrap()
+        .unwrap();
     let scheduler = Scheduler::new(store.clone(), "worker-a");
     let fired = scheduler.tick(at("2026-11-25T22:31:00Z")).await.unwrap();
-    assert_eq!(fired.len(), 1, "fired at the snoozed time, in quiet hours");
+    assert_eq!(fired.len(), 1, "only the named time fires in quiet hours");
+    let held = store.reminder(user, other.id).await.unwrap().unwrap();
+    assert_eq!(held.due_at, at("2026-11-26T07:00:00Z"), "08:00 Zurich");
 
     // When New York's clocks go back, 01:30 comes twice; a snooze to the second one
     // (06:30 UTC) stays there rather than landing on the first, an hour earlier.
@@ -401,7 +418,7 @@ async fn a_snoozed_nudge_comes_back_when_the_person_said(store: Store) {
         .unwrap();
     let second = at("2026-11-01T06:30:00Z");
     let snoozed = store
-        .reschedule_reminder(user, ny.id, second)
+        .reschedule_reminder(user, ny.id, second, false)
         .await
         .unwrap()
         .unwrap();

@@ -357,6 +357,7 @@ async fn reminders_keep_their_wall_time_and_owner(store: Store) {
             ann.id,
             before.id,
             Utc.with_ymd_and_hms(2027, 3, 29, 7, 0, 0).unwrap(),
+            true,
         )
         .await
         .unwrap()
@@ -397,7 +398,7 @@ async fn reminders_keep_their_wall_time_and_owner(store: Store) {
     );
     assert!(
         store
-            .reschedule_reminder(bob.id, gap.id, Utc::now() + chrono::Duration::days(1))
+            .reschedule_reminder(bob.id, gap.id, Utc::now() + chrono::Duration::days(1), true)
             .await
             .unwrap()
             .is_none(),

@@ -1,7 +1,7 @@
 //! Time expressions resolved in the person's zone: DST gaps and overlaps, a zone without
 //! DST, year roll-over, past references, and the contract's defaults.
 
-use bot_core::understand::time::{Bias, find, find_duration, resolve_local};
+use bot_core::understand::time::{Bias, find, find_duration, later_by, resolve_local};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
@@ -344,5 +344,22 @@ fn a_time_with_a_dot_keeps_its_minutes() {
     assert_eq!(
         when("in 0.5 days", NOW, ZURICH, Bias::Future),
         "2026-11-24T21:00:00+01:00"
+    );
+}
+
+#[test]
+fn days_of_snooze_keep_the_wall_time_across_a_clock_change() {
+    // Friday 27 March 2026, 10:00 in Zurich (CET); the clocks go forward on Sunday.
+    let friday = at("2026-03-27T09:00:00Z");
+    let monday = later_by(friday, 3 * 86_400, ZURICH);
+    assert_eq!(monday, at("2026-03-30T08:00:00Z"), "10:00 CEST");
+    // New York, Saturday 31 October 2026, 09:00 EDT; the clocks go back on Sunday.
+    let saturday = at("2026-10-31T13:00:00Z");
+    let sunday = later_by(saturday, 86_400, NEW_YORK);
+    assert_eq!(sunday, at("2026-11-01T14:00:00Z"), "09:00 EST");
+    // Hours stay hours.
+    assert_eq!(
+        later_by(friday, 3 * 3600, ZURICH),
+        at("2026-03-27T12:00:00Z")
     );
 }

@@ -5,6 +5,7 @@
 //! anything happens.
 
 use super::actions::{Result, Target, Turn, say};
+use super::tool_client::Snooze;
 use super::{Answer, Core, replies};
 use crate::addressing::addressed;
 use crate::recurrence::describe;
@@ -15,10 +16,6 @@ use crate::tracker::title;
 use crate::understand::time::resolve_local;
 use crate::understand::{Intent, Slots};
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Tz;
-
-/// The longest snooze: a year.
-const MAX_SNOOZE_SECONDS: i64 = 366 * 86_400;
 
 impl Core {
     pub(super) async fn set_reminder(&self, turn: &mut Turn, slots: Slots) -> Result<Answer> {
@@ -130,20 +127,19 @@ impl Core {
                 ),
             ));
         }
-        let until = match (slots.duration, slots.when) {
-            // Between a minute and a year: "snooze 100000000 weeks" is not a date.
-            (Some(seconds), _) => {
-                let from = due_instant(reminder).unwrap_or(turn.now).max(turn.now);
-                later_by(from, seconds.clamp(60, MAX_SNOOZE_SECONDS), turn.tz)
-            }
-            (None, Some(when)) => when.with_timezone(&Utc),
-            (None, None) => turn.now + Duration::days(1),
+        let snooze = match (slots.duration, slots.when) {
+            (Some(seconds), _) => Snooze::For(seconds),
+            (None, Some(when)) => Snooze::Until(when.with_timezone(&Utc)),
+            (None, None) => Snooze::For(86_400),
         };
-        self.snooze_until(turn, reminder.id, until).await
+        self.snooze_one(turn, reminder.id, snooze).await
     }
 
-    async fn snooze_until(&self, turn: &Turn, id: i64, until: DateTime<Utc>) -> Result<Answer> {
-        if until <= turn.now {
+    /// Snooze the person's reminder `id` and say so, or say why not.
+    async fn snooze_one(&self, turn: &Turn, id: i64, snooze: Snooze) -> Result<Answer> {
+        if let Snooze::Until(until) = snooze
+            && until <= turn.now
+        {
             // "Snooze until tonight" said at 21:00 means 20:00: firing again at once, marked
             // late, is not what was asked.
             return Ok(say(
@@ -151,7 +147,7 @@ impl Core {
                 "That time has already passed — until when should I snooze it?",
             ));
         }
-        match turn.tracker.snooze_reminder(id, until).await? {
+        match turn.tracker.snooze_reminder(id, snooze).await? {
             Some(r) => {
                 if let Some(wake) = &self.scheduler_wake {
                     wake.notify_one();
@@ -257,9 +253,8 @@ impl Core {
                 let seconds = parts
                     .get(2)
                     .and_then(|s| s.parse::<i64>().ok())
-                    .unwrap_or(86_400)
-                    .clamp(60, MAX_SNOOZE_SECONDS);
-                self.snooze_until(turn, reminder.id, later_by(turn.now, seconds, turn.tz))
+                    .unwrap_or(86_400);
+                self.snooze_one(turn, reminder.id, Snooze::For(seconds))
                     .await
             }
             _ => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
@@ -471,46 +466,5 @@ fn local(reminder: &ReminderView, turn: &Turn) -> String {
             format!("on {} at {}", due.format("%a %d %b"), due.format("%H:%M"))
         }
         Err(_) => reminder.due_at.clone(),
-    }
-}
-
-/// `seconds` after `from`; whole days are counted on the person's calendar in `tz`, so
-/// "snooze 3 days" across a change of the clocks comes back at the same wall time.
-fn later_by(from: DateTime<Utc>, seconds: i64, tz: Tz) -> DateTime<Utc> {
-    if seconds % 86_400 != 0 {
-        return from + Duration::seconds(seconds);
-    }
-    let days = chrono::Days::new((seconds / 86_400).unsigned_abs());
-    match from.with_timezone(&tz).naive_local().checked_add_days(days) {
-        Some(wall) => resolve_local(tz, wall).with_timezone(&Utc),
-        None => from + Duration::seconds(seconds),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn utc(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s)
-            .expect("a valid instant")
-            .with_timezone(&Utc)
-    }
-
-    #[test]
-    fn days_of_snooze_keep_the_wall_time_across_a_clock_change() {
-        // Friday 27 March 2026, 10:00 in Zurich (CET); the clocks go forward on Sunday.
-        let friday = utc("2026-03-27T09:00:00Z");
-        let monday = later_by(friday, 3 * 86_400, chrono_tz::Europe::Zurich);
-        assert_eq!(monday, utc("2026-03-30T08:00:00Z"), "10:00 CEST");
-        // New York, Saturday 31 October 2026, 09:00 EDT; the clocks go back on Sunday.
-        let saturday = utc("2026-10-31T13:00:00Z");
-        let sunday = later_by(saturday, 86_400, chrono_tz::America::New_York);
-        assert_eq!(sunday, utc("2026-11-01T14:00:00Z"), "09:00 EST");
-        // Hours stay hours.
-        assert_eq!(
-            later_by(friday, 3 * 3600, chrono_tz::Europe::Zurich),
-            utc("2026-03-27T12:00:00Z")
-        );
     }
 }

@@ -19,6 +19,20 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
+/// How long a snooze lasts: a while from now (its wall time then follows; whole days keep
+/// the clock time, and an automatic nudge still waits out the quiet hours), or until a
+/// time the person named (kept as said).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Snooze {
+    /// This many seconds (a minute to a year; whole days on the calendar).
+    For(i64),
+    /// Until this instant.
+    Until(DateTime<Utc>),
+}
+
+/// The longest snooze: a year.
+const MAX_SNOOZE_SECONDS: i64 = 366 * 86_400;
+
 /// Sessions kept at most; past that the least recently opened one is closed.
 const MAX_SESSIONS: usize = 1024;
 
@@ -264,18 +278,20 @@ impl TrackerClient {
         Ok(list.map(|l| l.reminders).unwrap_or_default())
     }
 
-    /// Move a pending or fired reminder to `until`.
+    /// Move a pending or fired reminder on by a while, or to a time the person named.
     pub(crate) async fn snooze_reminder(
         &self,
         id: i64,
-        until: DateTime<Utc>,
+        snooze: Snooze,
     ) -> Result<Option<ReminderView>, OrchestratorError> {
-        self.call_on(
-            "reminders",
-            "snooze_reminder",
-            json!({ "reminder_id": id, "until": until.to_rfc3339() }),
-        )
-        .await
+        let args = match snooze {
+            // Between a minute and a year: "snooze 100000000 weeks" is not a date.
+            Snooze::For(seconds) => {
+                json!({ "reminder_id": id, "minutes": seconds.clamp(60, MAX_SNOOZE_SECONDS) / 60 })
+            }
+            Snooze::Until(until) => json!({ "reminder_id": id, "until": until.to_rfc3339() }),
+        };
+        self.call_on("reminders", "snooze_reminder", args).await
     }
 
     /// Close a reminder as done (`complete_reminder`) or stopped (`cancel_reminder`).

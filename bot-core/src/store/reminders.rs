@@ -250,43 +250,63 @@ impl Store {
         })
     }
 
-    /// Move one of the user's pending (or fired) reminders to `until`, a time the person
-    /// chose: it is kept as given even in their quiet hours, like any time they set. The
-    /// instant is stored as it is, with its wall time in the reminder's zone beside it;
-    /// deriving the instant back from the wall time would pick the wrong one of the two
-    /// that share a wall time when the clocks go back ("snooze 1 hour" at 01:30 EDT would
-    /// land on 01:30 EDT again, and fire at once).
+    /// Move one of the user's pending (or fired) reminders to `until`. A time the person
+    /// `named` ("until 23:30") is theirs, kept even in their quiet hours like any time they
+    /// set; a while from now ("snooze 2 days") leaves the reminder as it was (an automatic
+    /// nudge still waits out the quiet hours). The instant is stored as it is, with its wall
+    /// time in the reminder's zone beside it; deriving the instant back from the wall time
+    /// would pick the wrong one of the two that share a wall time when the clocks go back
+    /// ("snooze 1 hour" at 01:30 EDT would land on 01:30 EDT again, and fire at once).
     pub async fn reschedule_reminder(
         &self,
         user_id: i64,
         reminder_id: i64,
         until: DateTime<Utc>,
+        named: bool,
     ) -> Result<Option<Reminder>, StoreError> {
-        let Some(current) = self.reminder(user_id, reminder_id).await? else {
-            return Ok(None);
-        };
-        if !matches!(current.state, ReminderState::Pending | ReminderState::Fired) {
-            return Ok(None);
-        }
-        let local_time = until.with_timezone(&current.timezone).naive_local();
-        let due = until.trunc_subsecs(0);
+        // Its zone is read under the lock the update takes, so a move to another zone
+        // meanwhile cannot leave the old zone's wall time beside the new zone.
+        let zone_of = format!(
+            "SELECT timezone FROM reminders \
+             WHERE user_id = $1 AND id = $2 AND state IN ('pending', 'fired'){}",
+            match self.backend() {
+                super::Backend::Postgres => " FOR UPDATE",
+                super::Backend::Sqlite => "",
+            }
+        );
         let sql = format!(
             "UPDATE reminders SET local_time = $1, due_at = $2, updated_at = $3, state = 'pending', \
-             explicit_time = TRUE \
+             explicit_time = (explicit_time OR $6) \
              WHERE user_id = $4 AND id = $5 AND state IN ('pending', 'fired') RETURNING {COLUMNS}"
         );
-        on_pool!(self, pool => {
-            let update = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(local_time.format(LOCAL_FORMAT).to_string())
-                .bind(due)
-                .bind(now())
+        let moved = in_tx!(self, tx => {
+            let zone: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(zone_of))
                 .bind(user_id)
-                .bind(reminder_id);
-            match returned_row!(update, pool)? {
-                Some(row) => Ok(Some(reminder_from_row!(&row))),
-                None => Ok(None),
+                .bind(reminder_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match zone {
+                None => None,
+                Some(zone) => {
+                    let tz: Tz = zone
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("reminder zone {zone:?}")))?;
+                    let local_time = until.with_timezone(&tz).naive_local();
+                    let update = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(local_time.format(LOCAL_FORMAT).to_string())
+                        .bind(until.trunc_subsecs(0))
+                        .bind(now())
+                        .bind(user_id)
+                        .bind(reminder_id)
+                        .bind(named);
+                    match returned_row!(update, &mut *tx)? {
+                        Some(row) => Some(reminder_from_row!(&row)),
+                        None => None,
+                    }
+                }
             }
-        })
+        });
+        Ok(moved)
     }
 
     /// Close one of the user's pending reminders as done or cancelled.

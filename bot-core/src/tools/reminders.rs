@@ -7,7 +7,8 @@ use super::views::ReminderView;
 use crate::preferences::{MAX_FOLLOW_UP_DAYS, NudgePreferences};
 use crate::recurrence::Recurrence;
 use crate::store::{NewReminder, ReminderState};
-use chrono::{Duration, NaiveTime};
+use crate::understand::time::later_by;
+use chrono::NaiveTime;
 use chrono_tz::Tz;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::{ErrorData, Json, tool, tool_router};
@@ -239,7 +240,7 @@ impl BuiltinTools {
         let until = match (p.minutes, p.until.as_deref()) {
             (Some(minutes), None) if (1..=MAX_SNOOZE_MINUTES).contains(&minutes) => {
                 // From now when it already fired, so a snooze never lands in the past.
-                current.due_at.max(now) + Duration::minutes(minutes)
+                later_by(current.due_at.max(now), minutes * 60, current.timezone)
             }
             (None, Some(until)) => parse_instant(until, "until")?.with_timezone(&chrono::Utc),
             _ => {
@@ -257,7 +258,7 @@ impl BuiltinTools {
         }
         let reminder = self
             .store
-            .reschedule_reminder(self.user_id, p.reminder_id, until)
+            .reschedule_reminder(self.user_id, p.reminder_id, until, p.until.is_some())
             .await
             .map_err(internal)?
             .ok_or_else(|| not_found("pending reminder", p.reminder_id))?;

@@ -180,6 +180,19 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
     })
 }
 
+/// `seconds` after `from`; whole days are counted on the calendar in `tz` (the reminder's
+/// zone), so "snooze 3 days" across a change of the clocks comes back at the same wall time.
+pub fn later_by(from: DateTime<Utc>, seconds: i64, tz: Tz) -> DateTime<Utc> {
+    if seconds % 86_400 != 0 {
+        return from + Duration::seconds(seconds);
+    }
+    let days = Days::new((seconds / 86_400).unsigned_abs());
+    match from.with_timezone(&tz).naive_local().checked_add_days(days) {
+        Some(wall) => resolve_local(tz, wall).with_timezone(&Utc),
+        None => from + Duration::seconds(seconds),
+    }
+}
+
 /// A duration said on its own ("2 hours", "for a day", "3 days"), in seconds.
 pub fn find_duration(text: &str) -> Option<(i64, Range<usize>)> {
     // One-letter units only after digits ("2d", "30 m"), and a number in words only with a
