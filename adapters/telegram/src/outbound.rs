@@ -162,13 +162,23 @@ fn classify(err: RequestError) -> DeliveryError {
         RequestError::MigrateToChatId(new) => {
             DeliveryError::Unreachable(format!("the group moved to chat {new}"))
         }
-        // An error teloxide does not know, which includes the server's own failures
-        // ("Bad Gateway", "Internal Server Error"): retried with backoff a bounded number of
-        // times, so a passing outage loses nothing and a lasting one still ends as failed.
-        RequestError::Api(ApiError::Unknown(description)) => DeliveryError::Transient {
-            reason: format!("Telegram answered {description:?}"),
-            retry_after: None,
-        },
+        // An error teloxide does not know. Telegram words its own kinds: "Forbidden: …" (we
+        // may not write there) and "Bad Request: …" (this message will never go) are for
+        // good; anything else, as the server's own failures ("Bad Gateway", "Internal
+        // Server Error"), is retried with backoff a bounded number of times, so a passing
+        // outage loses nothing and a lasting one still ends as failed.
+        RequestError::Api(ApiError::Unknown(description)) => {
+            if description.starts_with("Forbidden") {
+                DeliveryError::Unreachable(description)
+            } else if description.starts_with("Bad Request") {
+                DeliveryError::Permanent(description)
+            } else {
+                DeliveryError::Transient {
+                    reason: format!("Telegram answered {description:?}"),
+                    retry_after: None,
+                }
+            }
+        }
         RequestError::Api(api) => DeliveryError::Permanent(api.to_string()),
         other @ (RequestError::Network(_)
         | RequestError::Io(_)
@@ -208,6 +218,18 @@ mod tests {
                 retry_after: None,
                 ..
             }
+        ));
+        assert!(matches!(
+            classify(RequestError::Api(ApiError::Unknown(
+                "Forbidden: bot can't send messages to this chat".to_owned()
+            ))),
+            DeliveryError::Unreachable(_)
+        ));
+        assert!(matches!(
+            classify(RequestError::Api(ApiError::Unknown(
+                "Bad Request: some new rule".to_owned()
+            ))),
+            DeliveryError::Permanent(_)
         ));
     }
 }
