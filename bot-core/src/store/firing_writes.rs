@@ -31,10 +31,7 @@ impl OutboxInsert {
     /// The row of one nudge, under the idempotency key (reminder, occurrence).
     pub(super) fn for_nudge(nudge: &Nudge) -> Result<Self, StoreError> {
         Ok(Self {
-            key: format!(
-                "reminder:{}:{}",
-                nudge.reminder.id, nudge.reminder.occurrence
-            ),
+            key: super::reminders::nudge_key(nudge.reminder.id, nudge.reminder.occurrence),
             user_id: nudge.reminder.user_id,
             platform: nudge.chat.platform.as_str(),
             chat_id: nudge.chat.chat_id.clone(),

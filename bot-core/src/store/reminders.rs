@@ -173,7 +173,7 @@ macro_rules! withdraw_unsent_nudges_on {
             .flat_map(|&(id, occurrence)| {
                 // A nudge older than the last few occurrences is long delivered or given up.
                 (occurrence.saturating_sub(super::reminders::WITHDRAWN_OCCURRENCES)..occurrence)
-                    .map(move |k| format!("reminder:{id}:{k}"))
+                    .map(move |k| super::reminders::nudge_key(id, k))
             })
             .collect();
         if !keys.is_empty() {
@@ -190,6 +190,12 @@ macro_rules! withdraw_unsent_nudges_on {
     }};
 }
 pub(super) use withdraw_unsent_nudges_on;
+
+/// The outbox key of the nudge for one occurrence of a reminder: it is written once under
+/// it, and withdrawn by it.
+pub(super) fn nudge_key(reminder_id: i64, occurrence: i64) -> String {
+    format!("reminder:{reminder_id}:{occurrence}")
+}
 
 /// How many of a closed reminder's latest occurrences have their unsent nudges withdrawn.
 pub(super) const WITHDRAWN_OCCURRENCES: i64 = 20;
@@ -375,15 +381,17 @@ impl Store {
             }
         );
         let moved = in_tx!(self, tx => {
-            sqlx::query("UPDATE users SET timezone = $1 WHERE id = $2")
-                .bind(tz.name())
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            // Reminders before the person, the order forgetting them takes too, so the two
+            // never wait for each other.
             let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(pending))
                 .bind(user_id)
                 .bind(tz.name())
                 .fetch_all(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE users SET timezone = $1 WHERE id = $2")
+                .bind(tz.name())
+                .bind(user_id)
+                .execute(&mut *tx)
                 .await?;
             for (id, local) in &rows {
                 let local = NaiveDateTime::parse_from_str(local, LOCAL_FORMAT)

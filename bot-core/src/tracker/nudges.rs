@@ -1,7 +1,7 @@
 //! The reminders an application plans for itself: a follow-up when nothing happens, help
 //! the evening before an interview, and a thank-you note after it. They are automatic
-//! (quiet hours apply, except to a preparation hour the person chose inside them) and are
-//! replanned whenever the status changes.
+//! (quiet hours apply; a preparation hour inside them moves to the hour before they start)
+//! and are replanned whenever the status changes.
 
 use super::Status;
 use crate::preferences::NudgePreferences;
@@ -34,6 +34,19 @@ fn automatic(
         chat_id: None,
         explicit_time: false,
         rrule: None,
+    }
+}
+
+/// The evening before an interview at `prep`, or, when that falls in the person's quiet
+/// hours (a preparation hour of 23 with quiet hours from 22:00), the hour before they
+/// start: held until they end, "tomorrow" would arrive on the day itself, perhaps after the
+/// interview.
+fn before_quiet_hours(prep: NaiveDateTime, prefs: &NudgePreferences) -> NaiveDateTime {
+    let earlier = prep.date().and_time(prefs.quiet_start) - Duration::hours(1);
+    if prefs.is_quiet(prep.time()) && earlier.date() == prep.date() && earlier < prep {
+        earlier
+    } else {
+        prep
     }
 }
 
@@ -79,25 +92,22 @@ pub fn plan_after_news(
         && at_utc > now
     {
         let local = at_utc.with_timezone(&tz);
-        let prep = at(local.date_naive() - Duration::days(1), (prefs.prep_hour, 0));
+        let prep = before_quiet_hours(
+            at(local.date_naive() - Duration::days(1), (prefs.prep_hour, 0)),
+            prefs,
+        );
         if crate::understand::time::resolve_local(tz, prep) > now {
-            planned.push(NewReminder {
-                // An hour the person chose inside their own quiet hours (23:00 with quiet
-                // from 22:00) is kept: held to the morning, "tomorrow" would arrive on the
-                // day itself, perhaps after the interview.
-                explicit_time: prefs.is_quiet(prep.time()),
-                ..automatic(
-                    app,
-                    "interview_prep",
-                    format!(
-                        "Your {} interview is tomorrow at {} — want to go through likely questions?",
-                        app.company,
-                        local.format("%H:%M")
-                    ),
-                    tz,
-                    prep,
-                )
-            });
+            planned.push(automatic(
+                app,
+                "interview_prep",
+                format!(
+                    "Your {} interview is tomorrow at {} — want to go through likely questions?",
+                    app.company,
+                    local.format("%H:%M")
+                ),
+                tz,
+                prep,
+            ));
         }
         let after = (at_utc + Duration::hours(THANK_YOU_AFTER_HOURS)).with_timezone(&tz);
         planned.push(automatic(
@@ -152,20 +162,18 @@ mod tests {
     }
 
     #[test]
-    fn a_prep_hour_chosen_inside_quiet_hours_is_kept() {
+    fn a_prep_hour_inside_quiet_hours_moves_before_them() {
         let prep = |planned: Vec<NewReminder>| {
             planned
                 .into_iter()
                 .find(|r| r.kind == "interview_prep")
                 .expect("a preparation nudge")
         };
+        // Quiet from 22:00: 23:00 comes at 21:00 the evening before, still automatic.
         let late = prep(interview_at_nine(23));
-        assert_eq!(late.local_time.to_string(), "2026-11-25 23:00:00");
-        assert!(
-            late.explicit_time,
-            "held to the morning it would come too late"
-        );
+        assert_eq!(late.local_time.to_string(), "2026-11-25 21:00:00");
+        assert!(!late.explicit_time);
         let evening = prep(interview_at_nine(18));
-        assert!(!evening.explicit_time, "an ordinary hour stays automatic");
+        assert_eq!(evening.local_time.to_string(), "2026-11-25 18:00:00");
     }
 }
