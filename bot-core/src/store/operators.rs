@@ -9,11 +9,17 @@ use sqlx::Row;
 /// One reminder as operators see it: when and in what state, without its (private) text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReminderSummary {
+    /// The reminder.
     pub id: i64,
+    /// Whose it is.
     pub user_id: i64,
+    /// custom, follow_up, interview_prep, thank_you or recurring.
     pub kind: String,
+    /// When it is (or was) due.
     pub due_at: DateTime<Utc>,
+    /// pending, fired, done, cancelled or failed.
     pub state: String,
+    /// How many times it has fired.
     pub occurrence: i64,
 }
 
@@ -42,7 +48,9 @@ pub struct DeliverySummary {
 /// How many rows an operator's retry put back.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Retried {
+    /// Failed reminders made pending again.
     pub reminders: u64,
+    /// Failed messages put back in line.
     pub outbox: u64,
 }
 

@@ -37,9 +37,13 @@ pub struct OutboxClaim {
 /// How many outbox rows are in each state (for operators and tests).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OutboxCounts {
+    /// Waiting for a sender (or for their next attempt).
     pub pending: i64,
+    /// Held by a sender under a lease.
     pub sending: i64,
+    /// Delivered.
     pub sent: i64,
+    /// Given up on, until an operator retries them.
     pub failed: i64,
 }
 

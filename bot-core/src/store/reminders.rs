@@ -17,11 +17,15 @@ pub(super) const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 )]
 #[serde(rename_all = "lowercase")]
 pub enum ReminderState {
+    /// Waiting for its due time (a series stays pending between occurrences).
     Pending,
     /// Sent, waiting for the person to say done or snooze it.
     Fired,
+    /// The person said it is done.
     Done,
+    /// Stopped by the person, or by news about its application.
     Cancelled,
+    /// There was nowhere to send it; an operator may retry it.
     Failed,
 }
 
@@ -41,17 +45,23 @@ impl ReminderState {
 /// One stored reminder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reminder {
+    /// The reminder's id, as the person and its buttons name it.
     pub id: i64,
+    /// Whose it is: every read and write is scoped to them.
     pub user_id: i64,
+    /// The application it is about, for the automatic ones.
     pub application_id: Option<i64>,
     /// custom, follow_up, interview_prep, thank_you or recurring.
     pub kind: String,
+    /// What the person is reminded of, in their words.
     pub text: String,
+    /// The zone its wall time is read in.
     pub timezone: Tz,
     /// The wall time in `timezone` it is set for.
     pub local_time: NaiveDateTime,
     /// The instant `local_time` means in `timezone`.
     pub due_at: DateTime<Utc>,
+    /// Where it stands.
     pub state: ReminderState,
     /// The chat to nudge in; `None` means the person's most recent direct chat.
     pub chat_id: Option<i64>,
@@ -66,11 +76,17 @@ pub struct Reminder {
 /// What a new reminder says and when.
 #[derive(Debug, Clone)]
 pub struct NewReminder {
+    /// custom, follow_up, interview_prep, thank_you or recurring.
     pub kind: String,
+    /// What the person is to be reminded of.
     pub text: String,
+    /// The zone `local_time` is read in: the person's.
     pub timezone: Tz,
+    /// The wall time it is for.
     pub local_time: NaiveDateTime,
+    /// The application it is about, for the automatic ones.
     pub application_id: Option<i64>,
+    /// A chat to nudge in; `None` for the person's most recent direct chat.
     pub chat_id: Option<i64>,
     /// Set by the person (honoured even in quiet hours) rather than derived by the bot.
     pub explicit_time: bool,

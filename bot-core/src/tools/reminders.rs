@@ -57,7 +57,8 @@ pub struct ReminderList {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SnoozeParams {
-    /// Id of the pending reminder to snooze, as `list_reminders` reports it.
+    /// Id of the reminder to snooze (pending, or fired and awaiting an answer), as
+    /// `list_reminders` reports it.
     pub reminder_id: i64,
     /// Push it back by this many minutes from its current time...
     #[serde(default)]
