@@ -90,6 +90,48 @@ async fn buttons_are_checked_not_trusted(store: Store) {
         (7, 0),
         "every reply went through the outbox"
     );
+
+    // A reminder button names a reminder: someone else's is not this person's to close...
+    let other = store
+        .resolve_user("telegram", "user-2", None)
+        .await
+        .unwrap();
+    let theirs = store
+        .insert_reminder(
+            other.id,
+            &bot_core::store::NewReminder::custom(
+                "their secret",
+                chrono_tz::UTC,
+                chrono::Utc::now().naive_utc() + chrono::Duration::days(1),
+            ),
+        )
+        .await
+        .unwrap();
+    for pressed in ["done", "stop", "snooze"] {
+        let forged = h
+            .send("", Some(&format!("rem:{pressed}:{}:86400", theirs.id)))
+            .await;
+        assert!(forged.text.contains("no longer active"), "{forged:?}");
+        assert!(!forged.text.contains("their secret"), "{forged:?}");
+    }
+    let still = store.reminder(other.id, theirs.id).await.unwrap().unwrap();
+    assert_eq!(
+        (still.state, still.due_at),
+        (theirs.state, theirs.due_at),
+        "their reminder untouched"
+    );
+    // ...and a series is not snoozed, whatever a payload says.
+    h.send("remind me every Monday at 9 to review my pipeline", None)
+        .await;
+    let series = store.list_reminders(1, false).await.unwrap();
+    let series = series.iter().find(|r| r.rrule.is_some()).unwrap();
+    let snoozed = h
+        .send("", Some(&format!("rem:snooze:{}:86400", series.id)))
+        .await;
+    assert!(
+        snoozed.text.contains("repeats, so I can't move it"),
+        "{snoozed:?}"
+    );
 }
 
 async fn a_reply_recorded_before_a_crash_is_delivered_later(store: Store) {

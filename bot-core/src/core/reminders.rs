@@ -118,14 +118,7 @@ impl Core {
             },
         };
         if reminder.repeat.is_some() {
-            return Ok(say(
-                intent,
-                format!(
-                    "#{} repeats, so I can't move it without moving the whole series. Say \"cancel \
-                     reminder #{}\" to end it, or set a one-off reminder instead.",
-                    reminder.id, reminder.id
-                ),
-            ));
+            return Ok(say(intent, series_not_snoozed(reminder.id)));
         }
         let snooze = match (slots.duration, slots.when) {
             (Some(seconds), _) => Snooze::For(seconds),
@@ -249,6 +242,11 @@ impl Core {
                 )),
                 None => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
             },
+            // Series nudges carry no snooze button; a payload that says otherwise gets the
+            // same answer as the words would.
+            "snooze" if reminder.repeat.is_some() => {
+                Ok(say(Intent::Snooze, series_not_snoozed(reminder.id)))
+            }
             "snooze" => {
                 let seconds = parts
                     .get(2)
@@ -456,6 +454,14 @@ fn reminder_lines<'a>(
         }
     }
     lines
+}
+
+/// Why a recurring reminder is not snoozed, and what to do instead.
+fn series_not_snoozed(id: i64) -> String {
+    format!(
+        "#{id} repeats, so I can't move it without moving the whole series. Say \"cancel \
+         reminder #{id}\" to end it, or set a one-off reminder instead."
+    )
 }
 
 /// A reminder's time in the person's zone, e.g. "on Wed 25 Nov at 09:30".
