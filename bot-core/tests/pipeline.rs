@@ -511,7 +511,32 @@ async fn reminders_are_snoozed_cancelled_and_done_by_number_or_words(store: Stor
     );
 }
 
+async fn a_snooze_of_days_keeps_the_clock_time_across_the_change(store: Store) {
+    let h = Harness::new(store.clone());
+    // Zurich (the harness's zone) moves its clocks forward on Sunday 28 March 2027.
+    h.send(
+        "remind me on March 26 2027 at 10:00 to prepare the onsite",
+        None,
+    )
+    .await;
+    let onsite = store.list_reminders(1, false).await.unwrap();
+    let onsite = onsite.iter().find(|r| r.text.contains("onsite")).unwrap();
+    assert_eq!(
+        onsite.due_at,
+        chrono::DateTime::parse_from_rfc3339("2027-03-26T09:00:00Z").unwrap()
+    );
+    let snoozed = h.send(&format!("snooze #{} 3 days", onsite.id), None).await;
+    assert!(snoozed.text.starts_with("💤 Snoozed"), "{snoozed:?}");
+    let moved = store.reminder(1, onsite.id).await.unwrap().unwrap();
+    assert_eq!(
+        moved.due_at,
+        chrono::DateTime::parse_from_rfc3339("2027-03-29T08:00:00Z").unwrap(),
+        "10:00 CEST, not 11:00"
+    );
+}
+
 both_backends!(
     stopped_nudges_stay_stopped_until_asked_again,
-    reminders_are_snoozed_cancelled_and_done_by_number_or_words
+    reminders_are_snoozed_cancelled_and_done_by_number_or_words,
+    a_snooze_of_days_keeps_the_clock_time_across_the_change,
 );

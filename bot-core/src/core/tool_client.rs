@@ -24,7 +24,8 @@ use tokio::sync::Mutex;
 /// time the person named (kept as said).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Snooze {
-    /// This many seconds (a minute to a year; whole days on the calendar).
+    /// This many seconds (a minute to a year); whole days count on the calendar, keeping
+    /// the wall-clock time across a change of the clocks.
     For(i64),
     /// Until this instant.
     Until(DateTime<Utc>),
@@ -287,7 +288,12 @@ impl TrackerClient {
         let args = match snooze {
             // Between a minute and a year: "snooze 100000000 weeks" is not a date.
             Snooze::For(seconds) => {
-                json!({ "reminder_id": id, "minutes": seconds.clamp(60, MAX_SNOOZE_SECONDS) / 60 })
+                let seconds = seconds.clamp(60, MAX_SNOOZE_SECONDS);
+                if seconds % 86_400 == 0 {
+                    json!({ "reminder_id": id, "days": seconds / 86_400 })
+                } else {
+                    json!({ "reminder_id": id, "minutes": seconds / 60 })
+                }
             }
             Snooze::Until(until) => json!({ "reminder_id": id, "until": until.to_rfc3339() }),
         };

@@ -8,7 +8,7 @@ use crate::preferences::{MAX_FOLLOW_UP_DAYS, NudgePreferences};
 use crate::recurrence::Recurrence;
 use crate::store::{NewReminder, ReminderState};
 use crate::understand::time::later_by;
-use chrono::NaiveTime;
+use chrono::{Duration, NaiveTime};
 use chrono_tz::Tz;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::{ErrorData, Json, tool, tool_router};
@@ -60,10 +60,16 @@ pub struct SnoozeParams {
     /// Id of the reminder to snooze (pending, or fired and awaiting an answer), as
     /// `list_reminders` reports it.
     pub reminder_id: i64,
-    /// Push it back by this many minutes from its current time...
+    /// Push it back by this many minutes of elapsed time from its current time (or from
+    /// now, once it has fired)...
     #[serde(default)]
     pub minutes: Option<i64>,
-    /// ...or move it to this instant (RFC 3339 with an offset).
+    /// ...or by this many calendar days, keeping its wall-clock time across a change of the
+    /// clocks ("snooze 3 days": 10:00 stays 10:00)...
+    #[serde(default)]
+    pub days: Option<i64>,
+    /// ...or move it to this instant (RFC 3339 with an offset), a time the person named:
+    /// kept even in their quiet hours.
     #[serde(default)]
     pub until: Option<String>,
 }
@@ -116,6 +122,8 @@ fn time_of_day(value: &str, name: &str) -> Result<NaiveTime, ErrorData> {
 
 /// A year of minutes: the longest snooze accepted.
 const MAX_SNOOZE_MINUTES: i64 = 366 * 24 * 60;
+/// The longest snooze in days: a year.
+const MAX_SNOOZE_DAYS: i64 = 366;
 
 #[tool_router(router = reminders_router, vis = "pub(super)")]
 impl BuiltinTools {
@@ -208,7 +216,7 @@ impl BuiltinTools {
         }))
     }
 
-    /// Snooze a pending reminder: by some minutes, or until a given instant.
+    /// Snooze a pending reminder: by some minutes, by whole days, or until a given instant.
     #[tool(
         name = "snooze_reminder",
         annotations(
@@ -238,15 +246,22 @@ impl BuiltinTools {
             ));
         }
         let now = chrono::Utc::now();
-        let until = match (p.minutes, p.until.as_deref()) {
-            (Some(minutes), None) if (1..=MAX_SNOOZE_MINUTES).contains(&minutes) => {
-                // From now when it already fired, so a snooze never lands in the past.
-                later_by(current.due_at.max(now), minutes * 60, current.timezone)
+        // From now when it already fired, so a snooze never lands in the past.
+        let from = current.due_at.max(now);
+        let until = match (p.minutes, p.days, p.until.as_deref()) {
+            (Some(minutes), None, None) if (1..=MAX_SNOOZE_MINUTES).contains(&minutes) => {
+                from + Duration::minutes(minutes)
             }
-            (None, Some(until)) => parse_instant(until, "until")?.with_timezone(&chrono::Utc),
+            (None, Some(days), None) if (1..=MAX_SNOOZE_DAYS).contains(&days) => {
+                later_by(from, days * 86_400, current.timezone)
+            }
+            (None, None, Some(until)) => parse_instant(until, "until")?.with_timezone(&chrono::Utc),
             _ => {
                 return Err(ErrorData::invalid_params(
-                    format!("give either minutes (1..={MAX_SNOOZE_MINUTES}) or until"),
+                    format!(
+                        "give one of minutes (1..={MAX_SNOOZE_MINUTES}), days \
+                         (1..={MAX_SNOOZE_DAYS}) or until"
+                    ),
                     None,
                 ));
             }
