@@ -218,17 +218,8 @@ async fn a_sender_stopped_by_an_error_still_records_what_it_sent(store: Store, u
         ],
     };
     support::raw_sql(&store, &url, refuse).await;
-    let user = console_person(&store, "ann").await;
-    let local = chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
-        .unwrap()
-        .and_hms_opt(9, 0, 0)
-        .unwrap();
-    for text in ["call Stripe", "update the CV"] {
-        store
-            .insert_reminder(user, &NewReminder::custom(text, chrono_tz::UTC, local))
-            .await
-            .unwrap();
-    }
+    person_with_reminder(&store, "ann", "call Stripe").await;
+    person_with_reminder(&store, "ann", "update the CV").await;
     let slow = Arc::new(Slow(Recorder::new(Platform::Console)));
     let sender = OutboxSender::new(store.clone(), slow.clone(), "process-a")
         .with_lease(Duration::from_millis(400));
@@ -269,17 +260,8 @@ async fn a_refused_record_is_written_again(store: Store, url: String) {
         ],
     };
     support::raw_sql(&store, &url, refuse).await;
-    let user = console_person(&store, "ann").await;
-    let local = chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
-        .unwrap()
-        .and_hms_opt(9, 0, 0)
-        .unwrap();
-    for text in ["call Stripe", "update the CV"] {
-        store
-            .insert_reminder(user, &NewReminder::custom(text, chrono_tz::UTC, local))
-            .await
-            .unwrap();
-    }
+    person_with_reminder(&store, "ann", "call Stripe").await;
+    person_with_reminder(&store, "ann", "update the CV").await;
     let ours = Arc::new(Recorder::new(Platform::Console));
     let sender = OutboxSender::new(store.clone(), ours.clone(), "process-a");
     let handed = fire_for_ann(&store, &sender).await;

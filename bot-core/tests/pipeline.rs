@@ -51,6 +51,27 @@ impl Harness {
     }
 }
 
+/// Another person ("user-2") with a reminder of theirs due tomorrow, "their secret": what
+/// the person under test must neither see nor change.
+async fn someone_elses_reminder(store: &Store) -> (i64, bot_core::store::Reminder) {
+    let other = store
+        .resolve_user("telegram", "user-2", None)
+        .await
+        .unwrap();
+    let theirs = store
+        .insert_reminder(
+            other.id,
+            &bot_core::store::NewReminder::custom(
+                "their secret",
+                chrono_tz::UTC,
+                chrono::Utc::now().naive_utc() + chrono::Duration::days(1),
+            ),
+        )
+        .await
+        .unwrap();
+    (other.id, theirs)
+}
+
 async fn buttons_are_checked_not_trusted(store: Store) {
     let h = Harness::new(store.clone());
     h.send("/track Acme, backend engineer", None).await;
@@ -92,21 +113,7 @@ async fn buttons_are_checked_not_trusted(store: Store) {
     );
 
     // A reminder button names a reminder: someone else's is not this person's to close...
-    let other = store
-        .resolve_user("telegram", "user-2", None)
-        .await
-        .unwrap();
-    let theirs = store
-        .insert_reminder(
-            other.id,
-            &bot_core::store::NewReminder::custom(
-                "their secret",
-                chrono_tz::UTC,
-                chrono::Utc::now().naive_utc() + chrono::Duration::days(1),
-            ),
-        )
-        .await
-        .unwrap();
+    let (other, theirs) = someone_elses_reminder(&store).await;
     for pressed in ["done", "stop", "snooze"] {
         let forged = h
             .send("", Some(&format!("rem:{pressed}:{}:86400", theirs.id)))
@@ -114,7 +121,7 @@ async fn buttons_are_checked_not_trusted(store: Store) {
         assert!(forged.text.contains("no longer active"), "{forged:?}");
         assert!(!forged.text.contains("their secret"), "{forged:?}");
     }
-    let still = store.reminder(other.id, theirs.id).await.unwrap().unwrap();
+    let still = store.reminder(other, theirs.id).await.unwrap().unwrap();
     assert_eq!(
         (still.state, still.due_at),
         (theirs.state, theirs.due_at),
@@ -390,21 +397,7 @@ async fn reminders_are_snoozed_cancelled_and_done_by_number_or_words(store: Stor
     };
 
     // Someone else's reminder is not one of ours to cancel.
-    let other = store
-        .resolve_user("telegram", "user-2", None)
-        .await
-        .unwrap();
-    let theirs = store
-        .insert_reminder(
-            other.id,
-            &bot_core::store::NewReminder::custom(
-                "their secret",
-                chrono_tz::UTC,
-                chrono::Utc::now().naive_utc() + chrono::Duration::days(1),
-            ),
-        )
-        .await
-        .unwrap();
+    let (other, theirs) = someone_elses_reminder(&store).await;
     let refused = h
         .send(&format!("cancel reminder #{}", theirs.id), None)
         .await;
@@ -421,7 +414,7 @@ async fn reminders_are_snoozed_cancelled_and_done_by_number_or_words(store: Stor
         format!("You have no open reminder #{}.", theirs.id)
     );
     assert_eq!(
-        store.list_reminders(other.id, false).await.unwrap().len(),
+        store.list_reminders(other, false).await.unwrap().len(),
         1,
         "their reminder stays"
     );
