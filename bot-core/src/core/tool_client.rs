@@ -31,8 +31,8 @@ pub(crate) enum Snooze {
     Until(DateTime<Utc>),
 }
 
-/// The longest snooze: a year.
-const MAX_SNOOZE_SECONDS: i64 = 366 * 86_400;
+/// The longest snooze, as the snooze tool accepts it.
+const MAX_SNOOZE_SECONDS: i64 = crate::tools::MAX_SNOOZE_DAYS * 86_400;
 
 /// Sessions kept at most; past that the least recently opened one is closed.
 const MAX_SESSIONS: usize = 1024;

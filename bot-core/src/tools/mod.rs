@@ -8,6 +8,7 @@ pub mod serve;
 mod tracker;
 mod views;
 
+pub(crate) use reminders::MAX_SNOOZE_DAYS;
 pub use reminders::{NudgeSettings, ReminderList};
 pub use tracker::{ApplicationDetail, ApplicationList, TrackResult};
 pub use views::ReminderView;

@@ -120,10 +120,10 @@ fn time_of_day(value: &str, name: &str) -> Result<NaiveTime, ErrorData> {
     })
 }
 
-/// A year of minutes: the longest snooze accepted.
-const MAX_SNOOZE_MINUTES: i64 = 366 * 24 * 60;
-/// The longest snooze in days: a year.
-const MAX_SNOOZE_DAYS: i64 = 366;
+/// The longest snooze accepted, in days: a year. The core keeps the person's snoozes to it.
+pub(crate) const MAX_SNOOZE_DAYS: i64 = 366;
+/// The longest snooze accepted, in minutes.
+const MAX_SNOOZE_MINUTES: i64 = MAX_SNOOZE_DAYS * 24 * 60;
 
 #[tool_router(router = reminders_router, vis = "pub(super)")]
 impl BuiltinTools {
