@@ -6,7 +6,8 @@
 mod support;
 
 use bot_core::message::{ChatRef, Outbound, Platform};
-use bot_core::store::Store;
+use bot_core::scheduler::Scheduler;
+use bot_core::store::{NewReminder, ReminderState, Store};
 use std::time::Duration;
 
 fn console_chat(id: &str) -> ChatRef {
@@ -292,7 +293,124 @@ async fn an_unreadable_outbox_row_is_set_aside_then_fails(store: Store, url: Str
     assert_eq!(store.outbox_counts().await.unwrap().failed, 1);
 }
 
-both_backends_with_url!(an_unreadable_outbox_row_is_set_aside_then_fails);
+/// How many outbox rows are on the waiting list, after checking that it holds exactly the
+/// rows still to deliver (pending or being sent): one missing would never be delivered.
+async fn waiting(store: &Store, url: &str) -> i64 {
+    let astray = support::raw_count(
+        store,
+        url,
+        "SELECT (SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending') \
+         AND id NOT IN (SELECT outbox_id FROM outbox_waiting)) + (SELECT COUNT(*) \
+         FROM outbox_waiting WHERE outbox_id NOT IN (SELECT id FROM outbox \
+         WHERE state IN ('pending', 'sending')))",
+    )
+    .await;
+    assert_eq!(astray, 0, "the waiting list and the outbox disagree");
+    support::raw_count(store, url, "SELECT COUNT(*) FROM outbox_waiting").await
+}
+
+async fn the_waiting_list_follows_every_row_in_and_out(store: Store, url: String) {
+    let user = support::console_person(&store, "wes").await;
+    let chat = console_chat("console:wes");
+    let chat_id = store.upsert_chat(&chat).await.unwrap().id;
+    let lease = Duration::from_secs(60);
+    let replies = [
+        Outbound::text("one"),
+        Outbound::text("two"),
+        Outbound::text("three"),
+    ];
+    let ids = store
+        .record_replies(user, &chat, chat_id, "reply:1", &replies, None)
+        .await
+        .unwrap();
+    assert_eq!(waiting(&store, &url).await, 3, "replies wait");
+
+    let claimed = store
+        .claim_due_outbox(Platform::Console, None, "a", lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 3);
+    assert_eq!(waiting(&store, &url).await, 3, "rows being sent still wait");
+    assert!(store.mark_outbox_sent(ids[0], "a", "m1").await.unwrap());
+    assert_eq!(waiting(&store, &url).await, 2, "a delivered row leaves");
+    assert_eq!(
+        store
+            .mark_outbox_sent_many("a", &[(ids[1], "m2".into())])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        waiting(&store, &url).await,
+        1,
+        "so do rows delivered together"
+    );
+    store
+        .mark_outbox_retry(ids[2], "a", "platform down", Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(waiting(&store, &url).await, 1, "a row to retry waits");
+    let retaken = store
+        .claim_due_outbox(Platform::Console, None, "b", lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(retaken.len(), 1, "and is claimed again from the list");
+    store
+        .mark_outbox_failed(ids[2], "b", "blocked")
+        .await
+        .unwrap();
+    assert_eq!(waiting(&store, &url).await, 0, "a failed row leaves");
+    assert_eq!(store.retry_failed().await.unwrap().outbox, 1);
+    assert_eq!(
+        waiting(&store, &url).await,
+        1,
+        "and comes back when retried"
+    );
+    let retried = store
+        .claim_due_outbox(Platform::Console, None, "c", lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(retried.len(), 1);
+    assert!(store.mark_outbox_sent(ids[2], "c", "m3").await.unwrap());
+    assert_eq!(waiting(&store, &url).await, 0);
+
+    // Nudges fired with no sender at hand wait; a closed reminder's nudge is withdrawn.
+    let due = chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    let call = store
+        .insert_reminder(user, &NewReminder::custom("call Anna", chrono_tz::UTC, due))
+        .await
+        .unwrap();
+    store
+        .insert_reminder(
+            user,
+            &NewReminder::custom("update the CV", chrono_tz::UTC, due),
+        )
+        .await
+        .unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T09:01:00Z")
+        .unwrap()
+        .to_utc();
+    let fired = Scheduler::new(store.clone(), "worker")
+        .tick(now)
+        .await
+        .unwrap();
+    assert_eq!(fired.len(), 2);
+    assert_eq!(waiting(&store, &url).await, 2, "fired nudges wait");
+    store
+        .close_reminder(user, call.id, ReminderState::Done)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(waiting(&store, &url).await, 1, "a withdrawn nudge leaves");
+}
+
+both_backends_with_url!(
+    an_unreadable_outbox_row_is_set_aside_then_fails,
+    the_waiting_list_follows_every_row_in_and_out
+);
 
 both_backends!(
     outbox_records_once_and_delivers_once,

@@ -15,6 +15,7 @@ mod platform_state;
 mod reminders;
 mod schedule;
 mod users;
+mod waiting;
 
 pub use applications::{
     Application, ApplicationEvent, EventKind, NewApplication, ReminderPlan, StatusChange,
@@ -86,13 +87,16 @@ pub enum Backend {
 
 impl Backend {
     /// The condition "`id` is one of the rows `select_ids` picks", for a claiming `UPDATE`,
-    /// with those rows locked against concurrent claimers. PostgreSQL locks them with
+    /// with those rows (of the table `select_ids` calls `table`) locked against concurrent
+    /// claimers. PostgreSQL locks them with
     /// `FOR UPDATE SKIP LOCKED` and is handed them as an array, so it looks each one up by
     /// primary key: as `id IN (…)` its planner turns to hashing the whole table once a batch
     /// is large. SQLite runs one writer at a time, so the statement alone is atomic.
-    fn id_in_locked(self, select_ids: &str) -> String {
+    fn id_in_locked(self, select_ids: &str, table: &str) -> String {
         match self {
-            Backend::Postgres => format!("id = ANY(ARRAY({select_ids} FOR UPDATE SKIP LOCKED))"),
+            Backend::Postgres => {
+                format!("id = ANY(ARRAY({select_ids} FOR UPDATE OF {table} SKIP LOCKED))")
+            }
             Backend::Sqlite => format!("id IN ({select_ids})"),
         }
     }
@@ -175,6 +179,10 @@ pub(crate) use in_tx;
 /// keeps its high-water size on disk for good.
 pub const SQLITE_WAL_LIMIT_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Rows SQLite's driver may buffer for a statement: a firing batch's worth, and its
+/// returned outbox rows, pass without the driver's worker thread waiting on this side.
+const SQLITE_ROW_BUFFER: usize = 4096;
+
 /// Durable state of the whole bot: users, conversations, applications, reminders, outbox.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -234,6 +242,10 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .pragma("journal_size_limit", SQLITE_WAL_LIMIT_BYTES.to_string())
+            // The driver hands rows from its worker thread through a bounded channel; at the
+            // default 50 the worker stalls every 50 rows until this side catches up, and a
+            // batch of due reminders (2,000 rows) ping-pongs between two threads.
+            .row_buffer_size(SQLITE_ROW_BUFFER)
             // Another jtp process may hold the write lock for a moment; wait, don't fail.
             .busy_timeout(Duration::from_secs(15));
         let pool = SqlitePoolOptions::new()
@@ -325,6 +337,11 @@ const SQLITE_MIGRATIONS: &[EmbeddedMigration] = &[
         "outbox queue",
         include_str!("../../../migrations/sqlite/0006_outbox_queue.sql"),
     ),
+    (
+        7,
+        "outbox waiting",
+        include_str!("../../../migrations/sqlite/0007_outbox_waiting.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -356,6 +373,11 @@ const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
         6,
         "outbox queue",
         include_str!("../../../migrations/postgres/0006_outbox_queue.sql"),
+    ),
+    (
+        7,
+        "outbox waiting",
+        include_str!("../../../migrations/postgres/0007_outbox_waiting.sql"),
     ),
 ];
 

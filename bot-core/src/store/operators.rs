@@ -2,6 +2,7 @@
 //! reminders by state and the messages not delivered yet, without their private texts, and
 //! a retry of what failed.
 
+use super::waiting::Waiting;
 use super::{Store, StoreError, in_tx, now, on_pool};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -136,16 +137,19 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            let outbox = sqlx::query(
+            let outbox: Vec<(i64, String)> = sqlx::query_as(
                 "UPDATE outbox SET state = 'pending', next_attempt_at = $1, attempts = 0, \
                  lease_owner = NULL, lease_until = NULL \
-                 WHERE state = 'failed'",
+                 WHERE state = 'failed' RETURNING id, platform",
             )
             .bind(at)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            Retried { reminders, outbox }
+            .fetch_all(&mut *tx)
+            .await?;
+            tx.enter(&outbox).await?;
+            Retried {
+                reminders,
+                outbox: outbox.len() as u64,
+            }
         });
         Ok(retried)
     }

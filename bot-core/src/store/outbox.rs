@@ -2,7 +2,8 @@
 //! that, across processes, each is delivered by one sender; a row whose sender died is
 //! claimed again once its lease runs out.
 
-use super::{Store, StoreError, now, on_pool, returned_row};
+use super::waiting::Waiting;
+use super::{Store, StoreError, in_tx, now, on_pool, returned_row};
 use crate::message::{ChatRef, Outbound, Platform};
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row};
@@ -112,16 +113,16 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ClaimedMessage>, StoreError> {
         let at = now();
-        // `state IN (…)` repeats the partial index's condition word for word, so SQLite's
-        // planner uses it too.
-        let due = "SELECT id FROM outbox WHERE platform = $3 AND state IN ('pending', 'sending') \
-                   AND ($6 IS NULL OR chat_id = $6) AND \
-                   ((state = 'pending' AND next_attempt_at <= $4) OR (state = 'sending' AND lease_until < $4)) \
-                   ORDER BY id LIMIT $5";
+        // Only the waiting rows are looked at, however many delivered ones the outbox keeps.
+        let due = "SELECT o.id FROM outbox_waiting w JOIN outbox o ON o.id = w.outbox_id \
+                   WHERE w.platform = $3 AND ($6 IS NULL OR o.chat_id = $6) AND \
+                   ((o.state = 'pending' AND o.next_attempt_at <= $4) \
+                   OR (o.state = 'sending' AND o.lease_until < $4)) \
+                   ORDER BY w.outbox_id LIMIT $5";
         let sql = format!(
             "UPDATE outbox SET state = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
              WHERE {} RETURNING {CLAIM_COLUMNS}",
-            self.backend().id_in_locked(due)
+            self.backend().id_in_locked(due, "o")
         );
         let (mut claimed, unreadable) = on_pool!(self, pool => {
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -174,20 +175,22 @@ impl Store {
         owner: &str,
         platform_message_id: &str,
     ) -> Result<bool, StoreError> {
-        on_pool!(self, pool => {
-            let done = sqlx::query(
+        let marked = in_tx!(self, tx => {
+            let marked: Vec<i64> = sqlx::query_scalar(
                 "UPDATE outbox SET state = 'sent', sent_at = $1, platform_message_id = $2, \
                  lease_owner = NULL, lease_until = NULL, last_error = NULL \
-                 WHERE id = $3 AND lease_owner = $4 AND state = 'sending'",
+                 WHERE id = $3 AND lease_owner = $4 AND state = 'sending' RETURNING id",
             )
             .bind(now())
             .bind(platform_message_id)
             .bind(id)
             .bind(owner)
-            .execute(pool)
+            .fetch_all(&mut *tx)
             .await?;
-            Ok(done.rows_affected() == 1)
-        })
+            tx.leave(&marked).await?;
+            marked
+        });
+        Ok(marked.len() == 1)
     }
 
     /// Extend this owner's lease on a row it is about to send; false when the lease was
@@ -211,20 +214,18 @@ impl Store {
         })
     }
 
-    /// Record many deliveries in one statement (the sender's group commit). Only rows this
-    /// owner still holds are marked; returns how many were. A row has a lease owner only
-    /// while it is being sent (every way out of `sending` clears it), so the owner alone
-    /// says the row is still ours: naming the state too would let PostgreSQL's planner walk
-    /// the partial index of undelivered rows, dead entries and all, instead of looking the
-    /// ids up, which made a large backlog quadratic.
+    /// Record many deliveries in one transaction (the sender's group commit). Only rows
+    /// this owner still holds are marked; returns how many were. A row has a lease owner
+    /// only while it is being sent (every way out of `sending` clears it), so the owner
+    /// alone says the row is still ours.
     pub async fn mark_outbox_sent_many(
         &self,
         owner: &str,
         delivered: &[(i64, String)],
     ) -> Result<u64, StoreError> {
         let at = now();
-        let mut marked = 0;
-        on_pool!(self, pool => {
+        let marked = in_tx!(self, tx => {
+            let mut marked = Vec::with_capacity(delivered.len());
             // Two parameters a row: far below both drivers' limits.
             for chunk in delivered.chunks(2000) {
                 let mut q = QueryBuilder::new("UPDATE outbox SET state = 'sent', sent_at = ");
@@ -236,11 +237,15 @@ impl Store {
                     row.push_bind(*id).push_bind(platform_id.clone());
                 });
                 q.push(") AS v WHERE outbox.id = v.column1 AND outbox.lease_owner = ")
-                    .push_bind(owner.to_owned());
-                marked += q.build().execute(pool).await?.rows_affected();
+                    .push_bind(owner.to_owned())
+                    .push(" RETURNING outbox.id");
+                let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
+                marked.extend(ids);
             }
+            tx.leave(&marked).await?;
+            marked.len()
         });
-        Ok(marked)
+        Ok(marked as u64)
     }
 
     /// Put a row back for another attempt after `delay`, keeping the error for operators.
@@ -273,16 +278,17 @@ impl Store {
         owner: &str,
         error: &str,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            sqlx::query(
+        in_tx!(self, tx => {
+            let failed: Vec<i64> = sqlx::query_scalar(
                 "UPDATE outbox SET state = 'failed', last_error = $1, lease_owner = NULL, lease_until = NULL \
-                 WHERE id = $2 AND lease_owner = $3",
+                 WHERE id = $2 AND lease_owner = $3 RETURNING id",
             )
             .bind(error)
             .bind(id)
             .bind(owner)
-            .execute(pool)
+            .fetch_all(&mut *tx)
             .await?;
+            tx.leave(&failed).await?;
         });
         Ok(())
     }
@@ -296,9 +302,9 @@ impl Store {
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
         on_pool!(self, pool => {
             Ok(sqlx::query_scalar(
-                "SELECT MIN(CASE WHEN state = 'pending' THEN next_attempt_at ELSE lease_until END) \
-                 FROM outbox WHERE platform = $1 AND state IN ('pending', 'sending') \
-                 AND ($2 IS NULL OR chat_id = $2)",
+                "SELECT MIN(CASE WHEN o.state = 'pending' THEN o.next_attempt_at ELSE o.lease_until END) \
+                 FROM outbox_waiting w JOIN outbox o ON o.id = w.outbox_id \
+                 WHERE w.platform = $1 AND ($2 IS NULL OR o.chat_id = $2)",
             )
             .bind(platform.as_str())
             .bind(chat_id)

@@ -150,6 +150,27 @@ pub async fn raw_sql(store: &Store, url: &str, statements: &[&str]) {
     }
 }
 
+/// The one number `sql` selects, read on its own connection to the store's database at
+/// `url`, around the store.
+pub async fn raw_count(store: &Store, url: &str, sql: &str) -> i64 {
+    use sqlx::Connection;
+    macro_rules! on_connection {
+        ($connection:ty) => {{
+            let mut conn = <$connection>::connect(url).await.unwrap();
+            let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            count
+        }};
+    }
+    match store.backend() {
+        bot_core::store::Backend::Sqlite => on_connection!(sqlx::SqliteConnection),
+        bot_core::store::Backend::Postgres => on_connection!(sqlx::PgConnection),
+    }
+}
+
 /// Declare `sqlite` and `postgres` tests in a module named like each body, run by
 /// `$sqlite` and `$postgres` (functions of this module).
 #[macro_export]
