@@ -528,8 +528,55 @@ async fn a_snooze_of_days_keeps_the_clock_time_across_the_change(store: Store) {
     );
 }
 
+async fn a_snooze_naming_no_reminder_is_about_the_last_nudge(store: Store) {
+    let h = Harness::new(store.clone());
+    h.send("remind me tomorrow at 9 to call Anna about the offer", None)
+        .await;
+    let scheduler = bot_core::scheduler::Scheduler::new(store.clone(), "worker");
+    let now = chrono::Utc::now();
+    assert_eq!(
+        scheduler
+            .tick(now + chrono::Duration::days(2))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "Anna's reminder fires"
+    );
+    let anna = store.list_reminders(1, false).await.unwrap().remove(0);
+
+    // A week on, the weekly review nudges: it is the one "snooze" is about now, and a
+    // series is not snoozed; Anna's reminder, fired earlier, is left alone.
+    h.send("remind me every Monday at 9 to review my pipeline", None)
+        .await;
+    assert_eq!(
+        scheduler
+            .tick(now + chrono::Duration::days(8))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the review fires"
+    );
+    let answer = h.send("snooze 2 days", None).await;
+    assert!(
+        answer.text.contains("repeats, so I can't move it"),
+        "{answer:?}"
+    );
+    let unmoved = store.reminder(1, anna.id).await.unwrap().unwrap();
+    assert_eq!((unmoved.state, unmoved.due_at), (anna.state, anna.due_at));
+
+    // Named, Anna's reminder is snoozed all the same.
+    let answer = h.send("snooze the Anna one 2 days", None).await;
+    assert!(
+        answer.text.starts_with("💤 Snoozed: call Anna"),
+        "{answer:?}"
+    );
+}
+
 both_backends!(
     stopped_nudges_stay_stopped_until_asked_again,
     reminders_are_snoozed_cancelled_and_done_by_number_or_words,
     a_snooze_of_days_keeps_the_clock_time_across_the_change,
+    a_snooze_naming_no_reminder_is_about_the_last_nudge,
 );

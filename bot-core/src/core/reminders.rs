@@ -85,7 +85,7 @@ impl Core {
         ))
     }
 
-    /// "snooze 2 days": the reminder that fired last, pushed back from now; "snooze the
+    /// "snooze 2 days": the reminder that nudged last, pushed back from now; "snooze the
     /// Datadog one 2 days" / "snooze #4 until Monday": the one named, pushed back from its
     /// own time when that is still ahead.
     pub(super) async fn snooze(&self, turn: &Turn, slots: Slots) -> Result<Answer> {
@@ -107,13 +107,11 @@ impl Core {
                     ),
                 ));
             }
-            // Words that name no reminder ("ugh, not now — snooze 3 hours"): the last nudge.
-            _ => match reminders
-                .iter()
-                .filter(|r| r.state == ReminderState::Fired)
-                .max_by_key(|r| due_instant(r))
-            {
-                Some(fired) => fired,
+            // Words that name no reminder ("ugh, not now — snooze 3 hours"): the last nudge,
+            // a series' too (it is pending again by then, and is not snoozed: the answer
+            // says so rather than moving some older reminder).
+            _ => match last_nudged(&reminders) {
+                Some(nudged) => nudged,
                 None => return Ok(say(intent, "There is no reminder waiting to be snoozed.")),
             },
         };
@@ -413,6 +411,27 @@ fn fitting<'a>(reminders: &'a [ReminderView], slots: &Slots) -> Vec<&'a Reminder
             .filter(|r| words.iter().all(|w| reminder_mentions(r, w)))
             .collect(),
     }
+}
+
+/// The open reminder that went out as a nudge last; failing any record of that (reminders
+/// fired before it was kept), the fired one due last.
+fn last_nudged(reminders: &[ReminderView]) -> Option<&ReminderView> {
+    let nudged_at = |r: &ReminderView| {
+        r.last_nudged_at
+            .as_deref()
+            .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+            .map(|at| at.with_timezone(&Utc))
+    };
+    reminders
+        .iter()
+        .filter(|r| nudged_at(r).is_some())
+        .max_by_key(|r| (nudged_at(r), r.id))
+        .or_else(|| {
+            reminders
+                .iter()
+                .filter(|r| r.state == ReminderState::Fired)
+                .max_by_key(|r| due_instant(r))
+        })
 }
 
 /// When a reminder is due, as an instant.

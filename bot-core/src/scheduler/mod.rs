@@ -377,6 +377,7 @@ mod tests {
             explicit_time,
             occurrence: 0,
             rrule: rrule.map(str::to_owned),
+            last_fired_at: None,
         }
     }
 

@@ -57,8 +57,14 @@ pub(super) trait FiringWrites {
         at: DateTime<Utc>,
     ) -> Result<Vec<(i64, String)>, sqlx::Error>;
 
-    /// Mark one-off reminders fired (their occurrence counted); returns how many were.
-    async fn mark_fired(&mut self, ids: &[i64], at: DateTime<Utc>) -> Result<u64, sqlx::Error>;
+    /// Mark one-off reminders fired at `fired` (their occurrence counted), written at `at`;
+    /// returns how many were.
+    async fn mark_fired(
+        &mut self,
+        ids: &[i64],
+        fired: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<u64, sqlx::Error>;
 }
 
 /// Columns the nudge's outbox row sets, in the order both statements give them.
@@ -70,13 +76,19 @@ const OUTBOX_INSERTED: &str =
 /// PostgreSQL takes a column per array: one statement shape and a parameter per column
 /// however many rows, instead of parsing and planning a list of thousands of parameters.
 impl FiringWrites for sqlx::PgConnection {
-    async fn mark_fired(&mut self, ids: &[i64], at: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    async fn mark_fired(
+        &mut self,
+        ids: &[i64],
+        fired: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<u64, sqlx::Error> {
         Ok(sqlx::query(
-            "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, updated_at = $1 \
-             WHERE state = 'pending' AND id = ANY($2)",
+            "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, updated_at = $1, \
+             last_fired_at = $3 WHERE state = 'pending' AND id = ANY($2)",
         )
         .bind(at)
         .bind(ids)
+        .bind(fired)
         .execute(self)
         .await?
         .rows_affected())
@@ -135,11 +147,19 @@ impl FiringWrites for sqlx::PgConnection {
 
 /// SQLite has no arrays: a multi-row `VALUES` list.
 impl FiringWrites for sqlx::SqliteConnection {
-    async fn mark_fired(&mut self, ids: &[i64], at: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    async fn mark_fired(
+        &mut self,
+        ids: &[i64],
+        fired: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<u64, sqlx::Error> {
         let mut q = QueryBuilder::new(
             "UPDATE reminders SET state = 'fired', occurrence = occurrence + 1, updated_at = ",
         );
-        q.push_bind(at).push(" WHERE state = 'pending' AND id IN ");
+        q.push_bind(at)
+            .push(", last_fired_at = ")
+            .push_bind(fired)
+            .push(" WHERE state = 'pending' AND id IN ");
         super::push_id_list(&mut q, ids);
         Ok(q.build().execute(self).await?.rows_affected())
     }

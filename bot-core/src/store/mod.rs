@@ -342,6 +342,11 @@ const SQLITE_MIGRATIONS: &[EmbeddedMigration] = &[
         "outbox waiting",
         include_str!("../../../migrations/sqlite/0007_outbox_waiting.sql"),
     ),
+    (
+        8,
+        "last fired",
+        include_str!("../../../migrations/sqlite/0008_last_fired.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -378,6 +383,11 @@ const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
         7,
         "outbox waiting",
         include_str!("../../../migrations/postgres/0007_outbox_waiting.sql"),
+    ),
+    (
+        8,
+        "last fired",
+        include_str!("../../../migrations/postgres/0008_last_fired.sql"),
     ),
 ];
 

@@ -71,6 +71,8 @@ pub struct Reminder {
     pub occurrence: i64,
     /// For a recurring reminder, its RFC 5545 rule over wall times (see `recurrence`).
     pub rrule: Option<String>,
+    /// When it last went out as a nudge: what "snooze" with no reminder named is about.
+    pub last_fired_at: Option<DateTime<Utc>>,
 }
 
 /// What a new reminder says and when.
@@ -112,7 +114,7 @@ impl NewReminder {
     }
 }
 
-pub(super) const COLUMNS: &str = "id, user_id, application_id, kind, text, timezone, local_time, due_at, state, chat_id, explicit_time, occurrence, rrule";
+pub(super) const COLUMNS: &str = "id, user_id, application_id, kind, text, timezone, local_time, due_at, state, chat_id, explicit_time, occurrence, rrule, last_fired_at";
 
 macro_rules! reminder_from_row {
     ($row:expr) => {{
@@ -140,6 +142,7 @@ macro_rules! reminder_from_row {
             explicit_time: row.try_get("explicit_time")?,
             occurrence: row.try_get("occurrence")?,
             rrule: row.try_get("rrule")?,
+            last_fired_at: row.try_get("last_fired_at")?,
         }
     }};
 }

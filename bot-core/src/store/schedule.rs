@@ -171,7 +171,7 @@ impl Store {
                     "decisions only about the batch's own reminders"
                 );
                 let taken = rows.len();
-                let written = write_decisions!(&mut *tx, &decisions, written_at)?;
+                let written = write_decisions!(&mut *tx, &decisions, at, written_at)?;
                 FiredBatch { taken, written }
             }
         });
@@ -243,11 +243,13 @@ macro_rules! nudge_chats_on {
 }
 use nudge_chats_on;
 
-/// Write `$decisions` (`&[Decision]`) inside the firing transaction, at `$at`. Evaluates to
+/// Write `$decisions` (`&[Decision]`) inside the firing transaction, fired at `$fired` (the
+/// scheduler's clock) and written at `$at`. Evaluates to
 /// `Result<Vec<Option<WrittenNudge>>, StoreError>`: per fired nudge, its outbox row.
 macro_rules! write_decisions {
-    ($conn:expr, $decisions:expr, $at:expr) => {{
+    ($conn:expr, $decisions:expr, $fired:expr, $at:expr) => {{
         let decisions: &[Decision] = $decisions;
+        let fired: DateTime<Utc> = $fired;
         let at: DateTime<Utc> = $at;
         // Taken before any outbox lease is written, so a sender never thinks a lease
         // younger than it is.
@@ -269,7 +271,7 @@ macro_rules! write_decisions {
             .map(|n| n.reminder.id)
             .collect();
         for chunk in one_off.chunks(CHUNK) {
-            FiringWrites::mark_fired($conn, chunk, at).await?;
+            FiringWrites::mark_fired($conn, chunk, fired, at).await?;
         }
         for decision in decisions {
             let query = match decision {
@@ -278,8 +280,10 @@ macro_rules! write_decisions {
                     reminder,
                     next: Some(next),
                     ..
-                }) => advance_series(reminder.id, next, at),
-                Decision::Skip { reminder_id, next } => advance_series(*reminder_id, next, at),
+                }) => advance_series(reminder.id, next, Some(fired), at),
+                Decision::Skip { reminder_id, next } => {
+                    advance_series(*reminder_id, next, None, at)
+                }
                 Decision::Postpone {
                     reminder_id,
                     due_at,
@@ -321,25 +325,29 @@ macro_rules! write_decisions {
 }
 use write_decisions;
 
-/// Move a series on to its next occurrence (fired, or skipped for want of a chat).
+/// Move a series on to its next occurrence: fired at `fired`, or skipped for want of a chat
+/// (`None`, leaving when it last went out as it was).
 fn advance_series<'q, DB: sqlx::Database>(
     id: i64,
     next: &NextOccurrence,
+    fired: Option<DateTime<Utc>>,
     at: DateTime<Utc>,
 ) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>
 where
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<DateTime<Utc>>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     sqlx::query(
         "UPDATE reminders SET occurrence = occurrence + 1, local_time = $1, due_at = $2, \
-         updated_at = $3 WHERE id = $4",
+         updated_at = $3, last_fired_at = COALESCE($5, last_fired_at) WHERE id = $4",
     )
     .bind(next.local_time.format(LOCAL_FORMAT).to_string())
     .bind(next.due_at)
     .bind(at)
     .bind(id)
+    .bind(fired)
 }
 
 /// The distinct values, in first-seen order.

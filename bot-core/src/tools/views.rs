@@ -25,6 +25,10 @@ pub struct ReminderView {
     /// For a recurring reminder, its RRULE; `local_time` is then the next occurrence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat: Option<String>,
+    /// When it last went out as a nudge, RFC 3339 with the zone's offset then; absent if
+    /// it never has. "Snooze" with no reminder named is about the latest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_nudged_at: Option<String>,
 }
 
 impl From<&crate::store::Reminder> for ReminderView {
@@ -39,6 +43,9 @@ impl From<&crate::store::Reminder> for ReminderView {
             state: r.state,
             application_id: r.application_id,
             repeat: r.rrule.clone(),
+            last_nudged_at: r
+                .last_fired_at
+                .map(|at| at.with_timezone(&r.timezone).to_rfc3339()),
         }
     }
 }
