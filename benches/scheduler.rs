@@ -2,10 +2,10 @@
 //! no-op adapter, against a raw UPDATE of the same rows in the same run, on SQLite and on
 //! PostgreSQL (a fresh database on the machine's server): three rounds, each ours then the
 //! raw update, and the median of their ratios. Target (issue 5): at most 3×.
-//! It also times the floor of the design: the reminder update, the outbox insert, the
-//! delivery record and the waiting list's entry and exit, each as one raw statement over all
-//! the rows; and the same writes batch by batch as the scheduler makes them, in SQL alone
-//! (no driver rows, decoding, deciding).
+//! It also times the floor of the design: the reminder update, the outbox insert and the
+//! delivery record (with the outbox waiting list the database keeps beside them), each as
+//! one raw statement over all the rows; and the same writes batch by batch as the scheduler
+//! makes them, in SQL alone (no driver rows, decoding, deciding).
 //!
 //!     cargo bench --bench scheduler                 # N = 100,000
 //!     JTP_BENCH_REMINDERS=20000 cargo bench --bench scheduler
@@ -136,18 +136,16 @@ async fn measure(label: &str, store: &Store, raw_url: &str, count: usize) {
     // with no reading, deciding, batching or driver in between.
     let floor_writes = with_raw_connection!(store, raw_url, |conn| {
         let started = Instant::now();
-        for (sql, what) in [
-            (FLOOR_OUTBOX_INSERT, "raw outbox insert"),
-            (FLOOR_WAITING_INSERT, "raw waiting list insert"),
-            (FLOOR_WAITING_DELETE, "raw waiting list delete"),
-            (FLOOR_DELIVERY_RECORD, "raw delivery record"),
-        ] {
-            sqlx::query(sql)
-                .bind(now)
-                .execute(&mut conn)
-                .await
-                .expect(what);
-        }
+        sqlx::query(FLOOR_OUTBOX_INSERT)
+            .bind(now)
+            .execute(&mut conn)
+            .await
+            .expect("raw outbox insert");
+        sqlx::query(FLOOR_DELIVERY_RECORD)
+            .bind(now)
+            .execute(&mut conn)
+            .await
+            .expect("raw delivery record");
         started.elapsed()
     });
 
@@ -187,15 +185,6 @@ async fn measure(label: &str, store: &Store, raw_url: &str, count: usize) {
             "{REPLAY_DELIVERY_RECORD} {} {in_batch}",
             if postgres { "=" } else { "IN" }
         );
-        let waiting = format!(
-            "INSERT INTO outbox_waiting (outbox_id, platform) SELECT id, platform FROM outbox \
-             WHERE id {} {in_batch}",
-            if postgres { "=" } else { "IN" }
-        );
-        let delivered = format!(
-            "DELETE FROM outbox_waiting WHERE outbox_id {} {in_batch}",
-            if postgres { "=" } else { "IN" }
-        );
         let started = Instant::now();
         loop {
             let mut tx = conn.begin().await.expect("begin");
@@ -221,27 +210,13 @@ async fn measure(label: &str, store: &Store, raw_url: &str, count: usize) {
                 .fetch_all(&mut *tx)
                 .await
                 .expect("outbox rows");
-            let rows = serde_json::to_string(&rows).expect("ids as JSON");
-            sqlx::query(sqlx::AssertSqlSafe(waiting.clone()))
+            tx.commit().await.expect("commit");
+            sqlx::query(sqlx::AssertSqlSafe(record.clone()))
                 .bind(now)
-                .bind(&rows)
-                .execute(&mut *tx)
+                .bind(serde_json::to_string(&rows).expect("ids as JSON"))
+                .execute(&mut conn)
                 .await
-                .expect("waiting list insert");
-            tx.commit().await.expect("commit");
-            let mut tx = conn.begin().await.expect("begin");
-            for (sql, what) in [
-                (&record, "delivery record"),
-                (&delivered, "waiting list delete"),
-            ] {
-                sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                    .bind(now)
-                    .bind(&rows)
-                    .execute(&mut *tx)
-                    .await
-                    .expect(what);
-            }
-            tx.commit().await.expect("commit");
+                .expect("delivery record");
         }
         started.elapsed()
     });
@@ -371,14 +346,6 @@ const REPLAY_OUTBOX_INSERT: &str = "INSERT INTO outbox (idempotency_key, user_id
 /// The replay's delivery records for a batch of outbox rows (the batch's condition follows).
 const REPLAY_DELIVERY_RECORD: &str = "UPDATE outbox SET state = 'sent', sent_at = $1, \
      platform_message_id = '', lease_owner = NULL, lease_until = NULL WHERE id";
-
-/// Every one of those rows on the waiting list, by one statement.
-const FLOOR_WAITING_INSERT: &str = "INSERT INTO outbox_waiting (outbox_id, platform) \
-     SELECT id, platform FROM outbox WHERE lease_owner = 'floor' AND created_at = $1";
-
-/// Every one of them off it again, by one statement.
-const FLOOR_WAITING_DELETE: &str = "DELETE FROM outbox_waiting WHERE outbox_id IN \
-     (SELECT id FROM outbox WHERE lease_owner = 'floor' AND created_at = $1)";
 
 /// Every one of those rows recorded as delivered, by one statement.
 const FLOOR_DELIVERY_RECORD: &str = "UPDATE outbox SET state = 'sent', sent_at = $1, \

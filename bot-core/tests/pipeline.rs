@@ -574,8 +574,41 @@ async fn a_snooze_naming_no_reminder_is_about_the_last_nudge(store: Store) {
     );
 }
 
+async fn a_snooze_naming_no_reminder_is_about_the_nudge_still_waiting(store: Store) {
+    let h = Harness::new(store.clone());
+    h.send("remind me tomorrow at 9 to call Anna about the offer", None)
+        .await;
+    h.send("remind me tomorrow at 10 to email Bob the references", None)
+        .await;
+    let scheduler = bot_core::scheduler::Scheduler::new(store.clone(), "worker");
+    let fired = scheduler
+        .tick(chrono::Utc::now() + chrono::Duration::days(2))
+        .await
+        .unwrap();
+    assert_eq!(fired.len(), 2, "both fire, in one batch");
+
+    // Fired together, they went out in due order: Bob's came last.
+    let first = h.send("snooze 2 days", None).await;
+    assert!(first.text.starts_with("💤 Snoozed: email Bob"), "{first:?}");
+    // Bob's is snoozed now, not waiting for an answer: Anna's is the one still waiting.
+    let second = h.send("snooze 2 days", None).await;
+    assert!(
+        second.text.starts_with("💤 Snoozed: call Anna"),
+        "{second:?}"
+    );
+    let states: Vec<_> = store
+        .list_reminders(1, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.state)
+        .collect();
+    assert_eq!(states, [bot_core::store::ReminderState::Pending; 2]);
+}
+
 both_backends!(
     stopped_nudges_stay_stopped_until_asked_again,
+    a_snooze_naming_no_reminder_is_about_the_nudge_still_waiting,
     reminders_are_snoozed_cancelled_and_done_by_number_or_words,
     a_snooze_of_days_keeps_the_clock_time_across_the_change,
     a_snooze_naming_no_reminder_is_about_the_last_nudge,

@@ -293,8 +293,9 @@ async fn an_unreadable_outbox_row_is_set_aside_then_fails(store: Store, url: Str
     assert_eq!(store.outbox_counts().await.unwrap().failed, 1);
 }
 
-/// How many outbox rows are on the waiting list, after checking that it holds exactly the
-/// rows still to deliver (pending or being sent): one missing would never be delivered.
+/// How many outbox rows are on the waiting list (the database keeps it), after checking that
+/// it holds exactly the rows still to deliver, pending or being sent: one missing would
+/// never be delivered.
 async fn waiting(store: &Store, url: &str) -> i64 {
     let astray = support::raw_count(
         store,
@@ -324,6 +325,31 @@ async fn the_waiting_list_follows_every_row_in_and_out(store: Store, url: String
         .await
         .unwrap();
     assert_eq!(waiting(&store, &url).await, 3, "replies wait");
+
+    // A row written by a statement that knows nothing of the list (an older jtp sharing the
+    // database during an upgrade) is on it all the same, and leaves it once delivered.
+    support::raw_sql(
+        &store,
+        &url,
+        &[
+            "INSERT INTO outbox (idempotency_key, platform, chat_id, chat_ref, payload, \
+           next_attempt_at, created_at) VALUES ('older:1', 'console', 'console:wes', '{}', \
+           '{}', '2026-11-25T09:00:00Z', '2026-11-25T09:00:00Z')",
+        ],
+    )
+    .await;
+    assert_eq!(
+        waiting(&store, &url).await,
+        4,
+        "a row written elsewhere waits"
+    );
+    support::raw_sql(
+        &store,
+        &url,
+        &["UPDATE outbox SET state = 'sent' WHERE idempotency_key = 'older:1'"],
+    )
+    .await;
+    assert_eq!(waiting(&store, &url).await, 3, "and leaves once delivered");
 
     let claimed = store
         .claim_due_outbox(Platform::Console, None, "a", lease, 10)

@@ -413,8 +413,11 @@ fn fitting<'a>(reminders: &'a [ReminderView], slots: &Slots) -> Vec<&'a Reminder
     }
 }
 
-/// The open reminder that went out as a nudge last; failing any record of that (reminders
-/// fired before it was kept), the fired one due last.
+/// The reminder whose nudge is still waiting for an answer and went out last: a fired
+/// one-off, or a series (pending again as soon as it fires). A one-off already snoozed is
+/// pending, no longer waiting. Nudges fired together went out in due order. Failing any
+/// record of when they went out (reminders fired before it was kept), the fired one due
+/// last.
 fn last_nudged(reminders: &[ReminderView]) -> Option<&ReminderView> {
     let nudged_at = |r: &ReminderView| {
         r.last_nudged_at
@@ -424,8 +427,9 @@ fn last_nudged(reminders: &[ReminderView]) -> Option<&ReminderView> {
     };
     reminders
         .iter()
+        .filter(|r| r.state == ReminderState::Fired || r.repeat.is_some())
         .filter(|r| nudged_at(r).is_some())
-        .max_by_key(|r| (nudged_at(r), r.id))
+        .max_by_key(|r| (nudged_at(r), due_instant(r), r.id))
         .or_else(|| {
             reminders
                 .iter()

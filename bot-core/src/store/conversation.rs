@@ -1,6 +1,5 @@
 //! The conversation log and the per-chat dialogue state.
 
-use super::waiting::Waiting;
 use super::{Store, StoreError, in_tx, now, on_pool, returned_row};
 use crate::message::{ChatRef, Outbound};
 
@@ -77,7 +76,6 @@ macro_rules! write_replies {
             .await?;
             let id = match inserted {
                 Some(id) => {
-                    $tx.enter(&[(id, chat.platform.as_str().to_owned())]).await?;
                     sqlx::query(
                         "INSERT INTO messages (user_id, chat_id, direction, text, intent, created_at) \
                          VALUES ($1, $2, $3, $4, NULL, $5)",

@@ -3,7 +3,6 @@
 
 use super::outbox::lease_end;
 use super::schedule::Nudge;
-use super::waiting::Waiting;
 use super::{OutboxClaim, StoreError};
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
@@ -49,8 +48,8 @@ impl OutboxInsert {
 /// The writes of a firing transaction for a chunk of nudges, one implementation per
 /// database connection type.
 pub(super) trait FiringWrites {
-    /// Write the outbox rows, on the waiting list; returns (id, key) of each row written (an
-    /// occurrence already in the outbox is skipped).
+    /// Write the outbox rows; returns (id, key) of each row written (an occurrence already
+    /// in the outbox is skipped).
     async fn insert_outbox_rows(
         &mut self,
         rows: &[&OutboxInsert],
@@ -71,7 +70,7 @@ pub(super) trait FiringWrites {
 const OUTBOX_INSERT: &str = "INSERT INTO outbox (idempotency_key, user_id, platform, chat_id, \
      chat_ref, payload, state, lease_owner, lease_until, attempts, next_attempt_at, created_at) ";
 const OUTBOX_INSERTED: &str =
-    " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key, platform";
+    " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key";
 
 /// PostgreSQL takes a column per array: one statement shape and a parameter per column
 /// however many rows, instead of parsing and planning a list of thousands of parameters.
@@ -99,15 +98,11 @@ impl FiringWrites for sqlx::PgConnection {
         rows: &[&OutboxInsert],
         at: DateTime<Utc>,
     ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-        // The rows written join the waiting list in the same statement.
         let sql = format!(
-            "WITH written AS ({OUTBOX_INSERT}SELECT k, u, p, c, r, m, s, o, l, a, $11, $11 \
-             FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], \
-             $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::bigint[]) \
-             AS t(k, u, p, c, r, m, s, o, l, a){OUTBOX_INSERTED}), \
-             waiting AS (INSERT INTO outbox_waiting (outbox_id, platform) \
-             SELECT id, platform FROM written) \
-             SELECT id, idempotency_key FROM written"
+            "{OUTBOX_INSERT}SELECT k, u, p, c, r, m, s, o, l, a, $11, $11 FROM UNNEST(\
+             $1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], \
+             $7::text[], $8::text[], $9::timestamptz[], $10::bigint[]) \
+             AS t(k, u, p, c, r, m, s, o, l, a){OUTBOX_INSERTED}"
         );
         let column = |value: fn(&OutboxInsert) -> String| -> Vec<String> {
             rows.iter().map(|row| value(row)).collect()
@@ -187,12 +182,6 @@ impl FiringWrites for sqlx::SqliteConnection {
                 .push_bind(at);
         });
         q.push(OUTBOX_INSERTED);
-        let written: Vec<(i64, String, String)> = q.build_query_as().fetch_all(&mut *self).await?;
-        let waiting: Vec<(i64, String)> = written
-            .iter()
-            .map(|(id, _, platform)| (*id, platform.clone()))
-            .collect();
-        self.enter(&waiting).await?;
-        Ok(written.into_iter().map(|(id, key, _)| (id, key)).collect())
+        q.build_query_as().fetch_all(self).await
     }
 }

@@ -15,7 +15,6 @@ mod platform_state;
 mod reminders;
 mod schedule;
 mod users;
-mod waiting;
 
 pub use applications::{
     Application, ApplicationEvent, EventKind, NewApplication, ReminderPlan, StatusChange,

@@ -2,7 +2,6 @@
 //! reminders by state and the messages not delivered yet, without their private texts, and
 //! a retry of what failed.
 
-use super::waiting::Waiting;
 use super::{Store, StoreError, in_tx, now, on_pool};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -137,19 +136,16 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            let outbox: Vec<(i64, String)> = sqlx::query_as(
+            let outbox = sqlx::query(
                 "UPDATE outbox SET state = 'pending', next_attempt_at = $1, attempts = 0, \
                  lease_owner = NULL, lease_until = NULL \
-                 WHERE state = 'failed' RETURNING id, platform",
+                 WHERE state = 'failed'",
             )
             .bind(at)
-            .fetch_all(&mut *tx)
-            .await?;
-            tx.enter(&outbox).await?;
-            Retried {
-                reminders,
-                outbox: outbox.len() as u64,
-            }
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            Retried { reminders, outbox }
         });
         Ok(retried)
     }

@@ -2,8 +2,7 @@
 //! that, across processes, each is delivered by one sender; a row whose sender died is
 //! claimed again once its lease runs out.
 
-use super::waiting::Waiting;
-use super::{Store, StoreError, in_tx, now, on_pool, returned_row};
+use super::{Store, StoreError, now, on_pool, returned_row};
 use crate::message::{ChatRef, Outbound, Platform};
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row};
@@ -175,22 +174,20 @@ impl Store {
         owner: &str,
         platform_message_id: &str,
     ) -> Result<bool, StoreError> {
-        let marked = in_tx!(self, tx => {
-            let marked: Vec<i64> = sqlx::query_scalar(
+        on_pool!(self, pool => {
+            let done = sqlx::query(
                 "UPDATE outbox SET state = 'sent', sent_at = $1, platform_message_id = $2, \
                  lease_owner = NULL, lease_until = NULL, last_error = NULL \
-                 WHERE id = $3 AND lease_owner = $4 AND state = 'sending' RETURNING id",
+                 WHERE id = $3 AND lease_owner = $4 AND state = 'sending'",
             )
             .bind(now())
             .bind(platform_message_id)
             .bind(id)
             .bind(owner)
-            .fetch_all(&mut *tx)
+            .execute(pool)
             .await?;
-            tx.leave(&marked).await?;
-            marked
-        });
-        Ok(marked.len() == 1)
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// Extend this owner's lease on a row it is about to send; false when the lease was
@@ -214,18 +211,18 @@ impl Store {
         })
     }
 
-    /// Record many deliveries in one transaction (the sender's group commit). Only rows
-    /// this owner still holds are marked; returns how many were. A row has a lease owner
-    /// only while it is being sent (every way out of `sending` clears it), so the owner
-    /// alone says the row is still ours.
+    /// Record many deliveries in one statement (the sender's group commit). Only rows this
+    /// owner still holds are marked; returns how many were. A row has a lease owner only
+    /// while it is being sent (every way out of `sending` clears it), so the owner alone
+    /// says the row is still ours.
     pub async fn mark_outbox_sent_many(
         &self,
         owner: &str,
         delivered: &[(i64, String)],
     ) -> Result<u64, StoreError> {
         let at = now();
-        let marked = in_tx!(self, tx => {
-            let mut marked = Vec::with_capacity(delivered.len());
+        let mut marked = 0;
+        on_pool!(self, pool => {
             // Two parameters a row: far below both drivers' limits.
             for chunk in delivered.chunks(2000) {
                 let mut q = QueryBuilder::new("UPDATE outbox SET state = 'sent', sent_at = ");
@@ -237,15 +234,11 @@ impl Store {
                     row.push_bind(*id).push_bind(platform_id.clone());
                 });
                 q.push(") AS v WHERE outbox.id = v.column1 AND outbox.lease_owner = ")
-                    .push_bind(owner.to_owned())
-                    .push(" RETURNING outbox.id");
-                let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
-                marked.extend(ids);
+                    .push_bind(owner.to_owned());
+                marked += q.build().execute(pool).await?.rows_affected();
             }
-            tx.leave(&marked).await?;
-            marked.len()
         });
-        Ok(marked as u64)
+        Ok(marked)
     }
 
     /// Put a row back for another attempt after `delay`, keeping the error for operators.
@@ -278,17 +271,16 @@ impl Store {
         owner: &str,
         error: &str,
     ) -> Result<(), StoreError> {
-        in_tx!(self, tx => {
-            let failed: Vec<i64> = sqlx::query_scalar(
+        on_pool!(self, pool => {
+            sqlx::query(
                 "UPDATE outbox SET state = 'failed', last_error = $1, lease_owner = NULL, lease_until = NULL \
-                 WHERE id = $2 AND lease_owner = $3 RETURNING id",
+                 WHERE id = $2 AND lease_owner = $3",
             )
             .bind(error)
             .bind(id)
             .bind(owner)
-            .fetch_all(&mut *tx)
+            .execute(pool)
             .await?;
-            tx.leave(&failed).await?;
         });
         Ok(())
     }

@@ -203,9 +203,8 @@ macro_rules! withdraw_unsent_nudges_on {
             for key in keys {
                 list.push_bind(key);
             }
-            q.push(") RETURNING id");
-            let withdrawn: Vec<i64> = q.build_query_scalar().fetch_all(&mut *$conn).await?;
-            super::waiting::Waiting::leave(&mut *$conn, &withdrawn).await?;
+            q.push(")");
+            q.build().execute($conn).await?;
         }
     }};
 }
