@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod conversation;
+
 use async_trait::async_trait;
 use bot_core::{Adapter, ChatRef, DeliveryError, Outbound, Platform, Store};
 use jtp_testkit::PgTestDb;

@@ -1,0 +1,248 @@
+//! Reminders handled in conversation, on both backends: snoozed, cancelled and marked done
+//! by number or by words, never someone else's; "snooze 2 days" with no reminder named is
+//! about the nudge still waiting for an answer that went out last.
+
+mod support;
+
+use bot_core::Store;
+use support::conversation::{Harness, someone_elses_reminder};
+
+async fn reminders_are_snoozed_cancelled_and_done_by_number_or_words(store: Store) {
+    let h = Harness::new(store.clone());
+    h.send("remind me tomorrow at 9 to call Anna about the offer", None)
+        .await;
+    h.send("remind me on Friday at 2pm to check on Datadog", None)
+        .await;
+    let user = store
+        .resolve_user("telegram", "user-1", None)
+        .await
+        .unwrap()
+        .id;
+    let pending = || async {
+        let mut texts: Vec<String> = store
+            .list_reminders(user, false)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.text)
+            .collect();
+        texts.sort();
+        texts
+    };
+
+    // Someone else's reminder is not one of ours to cancel.
+    let (other, theirs) = someone_elses_reminder(&store).await;
+    let refused = h
+        .send(&format!("cancel reminder #{}", theirs.id), None)
+        .await;
+    assert!(
+        refused
+            .text
+            .starts_with(&format!("You have no open reminder #{}", theirs.id)),
+        "{refused:?}"
+    );
+    assert!(!refused.text.contains("their secret"), "{refused:?}");
+    let refused = h.send(&format!("snooze #{} 2 days", theirs.id), None).await;
+    assert_eq!(
+        refused.text,
+        format!("You have no open reminder #{}.", theirs.id)
+    );
+    assert_eq!(
+        store.list_reminders(other, false).await.unwrap().len(),
+        1,
+        "their reminder stays"
+    );
+
+    // A reminder still ahead, named by words, is pushed back from its own time.
+    let anna =
+        |rs: Vec<bot_core::store::Reminder>| rs.into_iter().find(|r| r.text.contains("Anna"));
+    let before = anna(store.list_reminders(user, false).await.unwrap()).unwrap();
+    let snoozed = h.send("snooze the Anna one 2 days", None).await;
+    assert!(
+        snoozed
+            .text
+            .starts_with("💤 Snoozed: call Anna about the offer — now on "),
+        "{snoozed:?}"
+    );
+    let after = anna(store.list_reminders(user, false).await.unwrap()).unwrap();
+    assert_eq!(after.due_at - before.due_at, chrono::Duration::days(2));
+
+    // A time already past is not a snooze: it would fire at once.
+    let past = h
+        .send("snooze the Anna one until yesterday at 9", None)
+        .await;
+    assert_eq!(
+        past.text,
+        "That time has already passed — until when should I snooze it?"
+    );
+    let unmoved = anna(store.list_reminders(user, false).await.unwrap()).unwrap();
+    assert_eq!(unmoved.due_at, after.due_at);
+
+    // Words that fit no reminder: the list to pick from, nothing cancelled.
+    let unknown = h.send("cancel my reminder about the dentist", None).await;
+    assert!(
+        unknown
+            .text
+            .starts_with("I found no reminder about \"dentist\""),
+        "{unknown:?}"
+    );
+    assert_eq!(pending().await.len(), 2);
+
+    let cancelled = h.send("cancel my reminder about Anna", None).await;
+    assert!(
+        cancelled
+            .text
+            .contains("call Anna about the offer — it was due"),
+        "{cancelled:?}"
+    );
+    assert_eq!(pending().await, ["check on Datadog"]);
+
+    h.send("remind me on Monday at 10 to update the spreadsheet", None)
+        .await;
+    let spreadsheet = store
+        .list_reminders(user, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.text.contains("spreadsheet"))
+        .unwrap()
+        .id;
+    h.send(&format!("delete reminder #{spreadsheet}"), None)
+        .await;
+    assert_eq!(pending().await, ["check on Datadog"]);
+
+    // Done, not cancelled: the reminder is closed as done.
+    let done = h.send("done with the Datadog reminder", None).await;
+    assert_eq!(done.text, "✅ Done: check on Datadog.");
+    assert!(pending().await.is_empty());
+    let states: Vec<(String, bot_core::store::ReminderState)> = store
+        .list_reminders(user, true)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.text, r.state))
+        .collect();
+    assert!(
+        states.contains(&(
+            "check on Datadog".into(),
+            bot_core::store::ReminderState::Done
+        )),
+        "{states:?}"
+    );
+    assert!(
+        states.contains(&(
+            "update the spreadsheet".into(),
+            bot_core::store::ReminderState::Cancelled
+        )),
+        "{states:?}"
+    );
+}
+
+async fn a_snooze_of_days_keeps_the_clock_time_across_the_change(store: Store) {
+    let h = Harness::new(store.clone());
+    // Zurich (the harness's zone) moves its clocks forward on Sunday 28 March 2027.
+    h.send(
+        "remind me on March 26 2027 at 10:00 to prepare the onsite",
+        None,
+    )
+    .await;
+    let onsite = store.list_reminders(1, false).await.unwrap();
+    let onsite = onsite.iter().find(|r| r.text.contains("onsite")).unwrap();
+    assert_eq!(
+        onsite.due_at,
+        chrono::DateTime::parse_from_rfc3339("2027-03-26T09:00:00Z").unwrap()
+    );
+    let snoozed = h.send(&format!("snooze #{} 3 days", onsite.id), None).await;
+    assert!(snoozed.text.starts_with("💤 Snoozed"), "{snoozed:?}");
+    let moved = store.reminder(1, onsite.id).await.unwrap().unwrap();
+    assert_eq!(
+        moved.due_at,
+        chrono::DateTime::parse_from_rfc3339("2027-03-29T08:00:00Z").unwrap(),
+        "10:00 CEST, not 11:00"
+    );
+}
+
+async fn a_snooze_naming_no_reminder_is_about_the_last_nudge(store: Store) {
+    let h = Harness::new(store.clone());
+    h.send("remind me tomorrow at 9 to call Anna about the offer", None)
+        .await;
+    let scheduler = bot_core::scheduler::Scheduler::new(store.clone(), "worker");
+    let now = chrono::Utc::now();
+    assert_eq!(
+        scheduler
+            .tick(now + chrono::Duration::days(2))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "Anna's reminder fires"
+    );
+    let anna = store.list_reminders(1, false).await.unwrap().remove(0);
+
+    // A week on, the weekly review nudges: it is the one "snooze" is about now, and a
+    // series is not snoozed; Anna's reminder, fired earlier, is left alone.
+    h.send("remind me every Monday at 9 to review my pipeline", None)
+        .await;
+    assert_eq!(
+        scheduler
+            .tick(now + chrono::Duration::days(8))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the review fires"
+    );
+    let answer = h.send("snooze 2 days", None).await;
+    assert!(
+        answer.text.contains("repeats, so I can't move it"),
+        "{answer:?}"
+    );
+    let unmoved = store.reminder(1, anna.id).await.unwrap().unwrap();
+    assert_eq!((unmoved.state, unmoved.due_at), (anna.state, anna.due_at));
+
+    // Named, Anna's reminder is snoozed all the same.
+    let answer = h.send("snooze the Anna one 2 days", None).await;
+    assert!(
+        answer.text.starts_with("💤 Snoozed: call Anna"),
+        "{answer:?}"
+    );
+}
+
+async fn a_snooze_naming_no_reminder_is_about_the_nudge_still_waiting(store: Store) {
+    let h = Harness::new(store.clone());
+    h.send("remind me tomorrow at 9 to call Anna about the offer", None)
+        .await;
+    h.send("remind me tomorrow at 10 to email Bob the references", None)
+        .await;
+    let scheduler = bot_core::scheduler::Scheduler::new(store.clone(), "worker");
+    let fired = scheduler
+        .tick(chrono::Utc::now() + chrono::Duration::days(2))
+        .await
+        .unwrap();
+    assert_eq!(fired.len(), 2, "both fire, in one batch");
+
+    // Fired together, they went out in due order: Bob's came last.
+    let first = h.send("snooze 2 days", None).await;
+    assert!(first.text.starts_with("💤 Snoozed: email Bob"), "{first:?}");
+    // Bob's is snoozed now, not waiting for an answer: Anna's is the one still waiting.
+    let second = h.send("snooze 2 days", None).await;
+    assert!(
+        second.text.starts_with("💤 Snoozed: call Anna"),
+        "{second:?}"
+    );
+    let states: Vec<_> = store
+        .list_reminders(1, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.state)
+        .collect();
+    assert_eq!(states, [bot_core::store::ReminderState::Pending; 2]);
+}
+
+both_backends!(
+    a_snooze_naming_no_reminder_is_about_the_nudge_still_waiting,
+    reminders_are_snoozed_cancelled_and_done_by_number_or_words,
+    a_snooze_of_days_keeps_the_clock_time_across_the_change,
+    a_snooze_naming_no_reminder_is_about_the_last_nudge,
+);
