@@ -34,7 +34,7 @@ fn chat_of(name: &str) -> ChatRef {
     }
 }
 
-/// A person with a direct chat they have written in (where nudges go).
+/// A recurring reminder from `first` (wall time in `tz`), by `rule`.
 fn series(text: &str, tz: Tz, first: &str, rule: &str) -> NewReminder {
     NewReminder {
         kind: "recurring".into(),
@@ -411,7 +411,76 @@ async fn downtime_ending_in_the_repeated_hour_still_sends_one_message(store: Sto
     );
 }
 
+/// The person moves zone while a batch is firing their series: the move waits for the
+/// batch, and moves the series from the occurrence it comes round to next, not from the
+/// one just sent (which would bring that one back, due again in the new zone).
+async fn a_zone_move_during_a_firing_moves_the_series_from_its_next_occurrence(store: Store) {
+    let user = console_person(&store, "zoe").await;
+    let review = store
+        .insert_reminder(
+            user,
+            &series("review", ZURICH, "2026-11-30T09:00", "FREQ=WEEKLY;BYDAY=MO"),
+        )
+        .await
+        .unwrap();
+    let next = bot_core::store::NextOccurrence {
+        local_time: NaiveDateTime::parse_from_str("2026-12-07T09:00", "%Y-%m-%dT%H:%M").unwrap(),
+        due_at: at("2026-12-07T08:00:00Z"),
+    };
+    let (holding, held) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let firing = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .fire_due_batch(
+                    at("2026-11-30T08:01:00Z"),
+                    10,
+                    Duration::from_secs(60),
+                    move |due| {
+                        let reminder = due.reminders[0].clone();
+                        let chat = due.chats[&reminder.id].clone();
+                        holding.send(()).unwrap();
+                        tokio::task::block_in_place(|| released.recv().unwrap());
+                        vec![bot_core::store::Decision::Fire(bot_core::store::Nudge {
+                            reminder,
+                            chat,
+                            message: Outbound::text("review"),
+                            next: Some(next),
+                            claim: None,
+                        })]
+                    },
+                )
+                .await
+        })
+    };
+    tokio::task::block_in_place(|| held.recv().unwrap());
+    let moving = {
+        let store = store.clone();
+        tokio::spawn(async move { store.move_to_timezone(user, NEW_YORK).await })
+    };
+    // Long enough for the move to have read the person's reminders, were it not held up.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    release.send(()).unwrap();
+    firing.await.unwrap().unwrap();
+    assert_eq!(moving.await.unwrap().unwrap(), 1);
+
+    let moved = reload(&store, &review).await;
+    assert_eq!(moved.timezone, NEW_YORK);
+    assert_eq!(
+        moved.local_time, next.local_time,
+        "09:00 on the next Monday"
+    );
+    assert_eq!(
+        moved.due_at,
+        at("2026-12-07T14:00:00Z"),
+        "09:00 in New York"
+    );
+    assert_eq!(moved.occurrence, 1, "fired once");
+}
+
 both_backends!(
+    a_zone_move_during_a_firing_moves_the_series_from_its_next_occurrence,
     weekly_review_keeps_local_time_across_zurich_dst,
     daily_series_in_new_york_through_the_gap_and_the_overlap,
     missed_occurrences_after_downtime_come_as_one_message,
