@@ -530,3 +530,54 @@ async fn sqlite_checkpoints_keep_up_with_a_run_of_single_row_writes() {
     );
     store.close().await;
 }
+
+/// The database refusing for a passing reason is "unavailable", for callers to try again
+/// later (Telegram hands the update over again), not a bug that drops the request: a
+/// session PostgreSQL ends, as a restart or a failover ends every session, and SQLite's
+/// write lock held past the busy timeout. A mistaken query stays a query error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_restarting_or_busy_is_unavailable() {
+    use bot_core::store::StoreError;
+    use sqlx::Connection;
+    use std::str::FromStr;
+
+    let db = jtp_testkit::PgTestDb::create().await;
+    let mut session = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let ended = sqlx::query("SELECT pg_terminate_backend(pg_backend_pid())")
+        .execute(&mut session)
+        .await
+        .unwrap_err();
+    let ended = StoreError::from(ended);
+    assert!(matches!(ended, StoreError::Unavailable(_)), "{ended:?}");
+    drop(session);
+    db.drop_db().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("busy.db").display());
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
+        .unwrap()
+        .create_if_missing(true)
+        .busy_timeout(Duration::ZERO);
+    let mut holder = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::raw_sql("CREATE TABLE t (x); BEGIN IMMEDIATE; INSERT INTO t VALUES (1)")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let mut other = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    let busy = sqlx::query("INSERT INTO t VALUES (2)")
+        .execute(&mut other)
+        .await
+        .unwrap_err();
+    let busy = StoreError::from(busy);
+    assert!(matches!(busy, StoreError::Unavailable(_)), "{busy:?}");
+    let mistaken = sqlx::query("SELECT * FROM missing")
+        .execute(&mut other)
+        .await
+        .unwrap_err();
+    let mistaken = StoreError::from(mistaken);
+    assert!(matches!(mistaken, StoreError::Query(_)), "{mistaken:?}");
+}

@@ -64,7 +64,7 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 StoreError::Unavailable(err.to_string())
             }
-            sqlx::Error::Database(ref db) if is_busy(db.as_ref()) => {
+            sqlx::Error::Database(ref db) if is_passing(db.as_ref()) => {
                 StoreError::Unavailable(err.to_string())
             }
             other => StoreError::Query(other),
@@ -72,9 +72,29 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-fn is_busy(err: &dyn sqlx::error::DatabaseError) -> bool {
-    // SQLITE_BUSY (5) and SQLITE_LOCKED (6) after the busy timeout ran out.
-    matches!(err.code().as_deref(), Some("5") | Some("6"))
+/// Whether the database refused for a passing reason, so the same request may well
+/// succeed if tried again: it is restarting, failing over or busy, not refusing the
+/// request itself.
+fn is_passing(err: &dyn sqlx::error::DatabaseError) -> bool {
+    let Some(code) = err.code() else {
+        return false;
+    };
+    match code.parse::<i32>() {
+        // SQLite, by primary result code (the low byte of an extended one): SQLITE_BUSY (5)
+        // and SQLITE_LOCKED (6), after the busy timeout ran out.
+        Ok(sqlite) if code.len() < 5 => matches!(sqlite & 0xff, 5 | 6),
+        // PostgreSQL's SQLSTATE: the connection broke (class 08), the server is shutting
+        // down or starting (57P01-57P03, as a restart or failover ends every session), it
+        // has no connection to spare (53300), or this transaction lost a race with another
+        // and may simply run again (40001, 40P01).
+        _ => {
+            code.starts_with("08")
+                || matches!(
+                    code.as_ref(),
+                    "57P01" | "57P02" | "57P03" | "53300" | "40001" | "40P01"
+                )
+        }
+    }
 }
 
 /// Which database a [`Store`] talks to.
