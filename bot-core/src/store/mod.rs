@@ -198,10 +198,6 @@ pub(crate) use in_tx;
 /// keeps its high-water size on disk for good.
 pub const SQLITE_WAL_LIMIT_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Rows SQLite's driver may buffer for a statement: a firing batch's worth, and its
-/// returned outbox rows, pass without the driver's worker thread waiting on this side.
-const SQLITE_ROW_BUFFER: usize = 4096;
-
 /// Durable state of the whole bot: users, conversations, applications, reminders, outbox.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -261,10 +257,6 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .pragma("journal_size_limit", SQLITE_WAL_LIMIT_BYTES.to_string())
-            // The driver hands rows from its worker thread through a bounded channel; at the
-            // default 50 the worker stalls every 50 rows until this side catches up, and a
-            // batch of due reminders (2,000 rows) ping-pongs between two threads.
-            .row_buffer_size(SQLITE_ROW_BUFFER)
             // Another jtp process may hold the write lock for a moment; wait, don't fail.
             .busy_timeout(Duration::from_secs(15));
         let pool = SqlitePoolOptions::new()
