@@ -85,7 +85,8 @@ impl Core {
         ))
     }
 
-    /// "snooze 2 days": the reminder that nudged last, pushed back from now; "snooze the
+    /// "snooze 2 days": the reminder whose nudge, still unanswered, went out last, pushed
+    /// back from now (a series is not: the answer says so); "snooze the
     /// Datadog one 2 days" / "snooze #4 until Monday": the one named, pushed back from its
     /// own time when that is still ahead.
     pub(super) async fn snooze(&self, turn: &Turn, slots: Slots) -> Result<Answer> {
@@ -107,9 +108,9 @@ impl Core {
                     ),
                 ));
             }
-            // Words that name no reminder ("ugh, not now — snooze 3 hours"): the last nudge,
-            // a series' too (it is pending again by then, and is not snoozed: the answer
-            // says so rather than moving some older reminder).
+            // Words that name no reminder ("ugh, not now — snooze 3 hours"): the last nudge
+            // still unanswered, a series' too (it is pending again by then, and is not
+            // snoozed: the answer says so rather than moving some older reminder).
             _ => match last_nudged(&reminders) {
                 Some(nudged) => nudged,
                 None => return Ok(say(intent, "There is no reminder waiting to be snoozed.")),
