@@ -429,8 +429,9 @@ fn last_nudged(reminders: &[ReminderView]) -> Option<&ReminderView> {
     reminders
         .iter()
         .filter(|r| r.state == ReminderState::Fired || r.repeat.is_some())
-        .filter(|r| nudged_at(r).is_some())
-        .max_by_key(|r| (nudged_at(r), due_instant(r), r.id))
+        .filter_map(|r| Some((nudged_at(r)?, r)))
+        .max_by_key(|&(at, r)| (at, due_instant(r), r.id))
+        .map(|(_, r)| r)
         .or_else(|| {
             reminders
                 .iter()
