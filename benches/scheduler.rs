@@ -96,6 +96,7 @@ async fn measure(label: &str, store: &Store, raw_url: &str, count: usize) {
     // Rounds of ours, then the raw UPDATE of the same rows, each round's ratio taken
     // between the two: a single statement's time moves by a third between runs on a shared
     // machine, and pairing the runs lets the median ratio ride out the machine's drift.
+    let idle = idle_writes(store, 40).await;
     let mut rounds = Vec::with_capacity(ROUNDS);
     let mut now = chrono::Utc::now();
     for round in 0..ROUNDS {
@@ -234,6 +235,23 @@ async fn measure(label: &str, store: &Store, raw_url: &str, count: usize) {
             round.ratio()
         );
     }
+    let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
+    let idle_median = &idle[idle.len() / 2];
+    for (i, round) in rounds.iter().enumerate() {
+        let waits = &round.ours.conversation;
+        if let (Some(median), Some(longest)) = (waits.get(waits.len() / 2), waits.last()) {
+            println!(
+                "{label:<10} round {}: a person's message written during the backlog ({} of them): median {:.1} ms, longest {:.1} ms = {:.0}x / {:.0}x the same write idle ({:.2} ms)",
+                i + 1,
+                waits.len(),
+                ms(median),
+                ms(longest),
+                median.as_secs_f64() / idle_median.as_secs_f64(),
+                longest.as_secs_f64() / idle_median.as_secs_f64(),
+                ms(idle_median)
+            );
+        }
+    }
     let mut ratios: Vec<f64> = rounds.iter().map(Round::ratio).collect();
     ratios.sort_by(f64::total_cmp);
     let last = rounds.last().expect("at least one round");
@@ -280,7 +298,16 @@ async fn fire_and_deliver(store: &Store, count: usize) -> Ours {
         }
         delivered
     };
-    let ((fired, firing), delivered) = tokio::join!(firing, delivering);
+    let backlog_done = tokio::sync::Notify::new();
+    let conversing = conversation_writes(store, &backlog_done);
+    let (((fired, firing), delivered), conversation) = tokio::join!(
+        async {
+            let done = tokio::join!(firing, delivering);
+            backlog_done.notify_one();
+            done
+        },
+        conversing
+    );
     let total = started.elapsed();
     assert_eq!((fired, delivered), (count, count));
     let counts = store.outbox_counts().await.expect("outbox counts");
@@ -289,7 +316,68 @@ async fn fire_and_deliver(store: &Store, count: usize) -> Ours {
         count as i64,
         "every nudge recorded as delivered"
     );
-    Ours { total, firing }
+    Ours {
+        total,
+        firing,
+        conversation,
+    }
+}
+
+/// A person writing to the bot while the backlog fires: one message logged every 50 ms
+/// until it is done, each write's time kept (sorted).
+async fn conversation_writes(store: &Store, backlog_done: &tokio::sync::Notify) -> Vec<Duration> {
+    let (user, chat) = conversation_ids(store).await;
+    let mut waits = Vec::new();
+    let writing = async {
+        loop {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let started = Instant::now();
+            store
+                .log_inbound(user, chat, "any news?", None)
+                .await
+                .expect("a message written during the backlog");
+            waits.push(started.elapsed());
+        }
+    };
+    tokio::select! {
+        () = backlog_done.notified() => {}
+        never = writing => never,
+    }
+    waits.sort();
+    waits
+}
+
+/// The seeded person and their chat, to write messages as.
+async fn conversation_ids(store: &Store) -> (i64, i64) {
+    let user = store
+        .resolve_user("console", "bench", None)
+        .await
+        .expect("the seeded person")
+        .id;
+    let chat = ChatRef {
+        platform: Platform::Console,
+        chat_id: "console:bench".into(),
+        thread_id: None,
+        is_direct: true,
+    };
+    let chat = store.upsert_chat(&chat).await.expect("their chat").id;
+    (user, chat)
+}
+
+/// The same message write on the idle store, `n` times (sorted).
+async fn idle_writes(store: &Store, n: usize) -> Vec<Duration> {
+    let (user, chat) = conversation_ids(store).await;
+    let mut waits = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = Instant::now();
+        store
+            .log_inbound(user, chat, "any news?", None)
+            .await
+            .expect("a message written on the idle store");
+        waits.push(started.elapsed());
+    }
+    waits.sort();
+    waits
 }
 
 /// Our path's times for one round.
@@ -298,6 +386,8 @@ struct Ours {
     total: Duration,
     /// From the first claim to the last batch committed to the outbox.
     firing: Duration,
+    /// The time each message a person wrote meanwhile took to be written, sorted.
+    conversation: Vec<Duration>,
 }
 
 /// One round: ours, and the raw UPDATE of the same rows right after it.
