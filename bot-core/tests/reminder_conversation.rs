@@ -200,11 +200,50 @@ async fn a_snooze_naming_no_reminder_is_about_the_last_nudge(store: Store) {
     let unmoved = store.reminder(1, anna.id).await.unwrap().unwrap();
     assert_eq!((unmoved.state, unmoved.due_at), (anna.state, anna.due_at));
 
-    // Named, Anna's reminder is snoozed all the same.
-    let answer = h.send("snooze the Anna one 2 days", None).await;
+    // "✅ Done" on the review answers it, and it goes on; the nudge still waiting for an
+    // answer is Anna's, so that is what "snooze" is about now.
+    let review = store
+        .list_reminders(1, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.rrule.is_some())
+        .unwrap();
+    let answer = h
+        .send("✅ Done", Some(&format!("rem:done:{}", review.id)))
+        .await;
+    assert!(answer.text.starts_with("✅ Done. Next time:"), "{answer:?}");
+    let answered = store.reminder(1, review.id).await.unwrap().unwrap();
+    assert_eq!(answered.state, bot_core::store::ReminderState::Pending);
+    assert!(
+        answered.answered_nudge_at >= answered.last_fired_at,
+        "{answered:?}"
+    );
+    let answer = h.send("snooze 2 days", None).await;
     assert!(
         answer.text.starts_with("💤 Snoozed: call Anna"),
         "{answer:?}"
+    );
+    assert_eq!(
+        store.reminder(1, anna.id).await.unwrap().unwrap().state,
+        bot_core::store::ReminderState::Pending,
+        "snoozed, due again"
+    );
+
+    // When the review comes round again, it waits for an answer once more.
+    assert_eq!(
+        scheduler
+            .tick(now + chrono::Duration::days(15))
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "the review and the snoozed reminder fire"
+    );
+    let answer = h.send("snooze 2 days", None).await;
+    assert!(
+        answer.text.contains("repeats, so I can't move it"),
+        "due after Anna's, the review went out last: {answer:?}"
     );
 }
 

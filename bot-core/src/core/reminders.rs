@@ -197,24 +197,12 @@ impl Core {
                     (Some(_), None) => Ok(say(Intent::Snooze, "Good to hear!")),
                 }
             }
-            // A series goes on by itself: "done" acknowledges this occurrence only.
-            "done" if reminder.repeat.is_some() => Ok(say(
-                Intent::Snooze,
-                format!(
-                    "✅ Done. Next time: {} — {}.",
-                    local(&reminder, turn),
-                    addressed(&reminder.text)
-                ),
-            )),
             "done" => match turn
                 .tracker
                 .close_reminder(reminder.id, "complete_reminder")
                 .await?
             {
-                Some(r) => Ok(say(
-                    Intent::Snooze,
-                    format!("✅ Done: {}.", addressed(&r.text)),
-                )),
+                Some(r) => Ok(say(Intent::Snooze, done(&r, turn))),
                 None => Ok(say(Intent::Unknown, replies::STALE_BUTTON)),
             },
             // "Stop nudging" on an application's automatic nudge: none about it any more.
@@ -327,19 +315,8 @@ impl Core {
         let reminders = turn.tracker.reminders().await?;
         let fitting = fitting(&reminders, &slots);
         match fitting.as_slice() {
-            // A series goes on by itself: "done" acknowledges this occurrence only.
-            [one] if tool == "complete_reminder" && one.repeat.is_some() => Ok(say(
-                intent,
-                format!(
-                    "✅ Done. Next time: {} — {}.",
-                    local(one, turn),
-                    addressed(&one.text)
-                ),
-            )),
             [one] => match turn.tracker.close_reminder(one.id, tool).await? {
-                Some(r) if tool == "complete_reminder" => {
-                    Ok(say(intent, format!("✅ Done: {}.", addressed(&r.text))))
-                }
+                Some(r) if tool == "complete_reminder" => Ok(say(intent, done(&r, turn))),
                 Some(r) if r.repeat.is_some() => Ok(say(
                     intent,
                     format!(
@@ -414,22 +391,39 @@ fn fitting<'a>(reminders: &'a [ReminderView], slots: &Slots) -> Vec<&'a Reminder
     }
 }
 
+/// The answer to "done": a one-off is closed, a series goes on by itself ("done" answers
+/// the occurrence just sent).
+fn done(reminder: &ReminderView, turn: &Turn) -> String {
+    if reminder.repeat.is_some() {
+        format!(
+            "✅ Done. Next time: {} — {}.",
+            local(reminder, turn),
+            addressed(&reminder.text)
+        )
+    } else {
+        format!("✅ Done: {}.", addressed(&reminder.text))
+    }
+}
+
 /// The reminder whose nudge is still waiting for an answer and went out last: a fired
-/// one-off, or a series (pending again as soon as it fires). A one-off already snoozed is
-/// pending, no longer waiting. Nudges fired together went out in due order. Failing any
-/// record of when they went out (reminders fired before it was kept), the fired one due
-/// last.
+/// one-off, or a series (pending again as soon as it fires) not answered since. A one-off
+/// already snoozed is pending, no longer waiting. Nudges fired together went out in due
+/// order. Failing any record of when they went out (reminders fired before it was kept),
+/// the fired one due last.
 fn last_nudged(reminders: &[ReminderView]) -> Option<&ReminderView> {
-    let nudged_at = |r: &ReminderView| {
-        r.last_nudged_at
-            .as_deref()
-            .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+    let instant = |at: Option<&str>| {
+        at.and_then(|at| DateTime::parse_from_rfc3339(at).ok())
             .map(|at| at.with_timezone(&Utc))
+    };
+    let waiting = |r: &ReminderView| {
+        r.state == ReminderState::Fired
+            || (r.repeat.is_some()
+                && instant(r.answered_nudge_at.as_deref()) < instant(r.last_nudged_at.as_deref()))
     };
     reminders
         .iter()
-        .filter(|r| r.state == ReminderState::Fired || r.repeat.is_some())
-        .filter_map(|r| Some((nudged_at(r)?, r)))
+        .filter(|r| waiting(r))
+        .filter_map(|r| Some((instant(r.last_nudged_at.as_deref())?, r)))
         .max_by_key(|&(at, r)| (at, due_instant(r), r.id))
         .map(|(_, r)| r)
         .or_else(|| {

@@ -378,6 +378,7 @@ mod tests {
             occurrence: 0,
             rrule: rrule.map(str::to_owned),
             last_fired_at: None,
+            answered_nudge_at: None,
         }
     }
 

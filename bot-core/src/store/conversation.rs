@@ -1,6 +1,6 @@
 //! The conversation log and the per-chat dialogue state.
 
-use super::{Store, StoreError, in_tx, now, on_pool, returned_row};
+use super::{Store, StoreError, in_tx, now, on_pool, on_writer, returned_row};
 use crate::message::{ChatRef, Outbound};
 
 /// Which way a logged message went.
@@ -112,7 +112,7 @@ impl Store {
         text: &str,
         intent: Option<&str>,
     ) -> Result<i64, StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             let insert = sqlx::query_scalar(
                 "INSERT INTO messages (user_id, chat_id, direction, text, intent, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

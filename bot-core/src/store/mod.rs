@@ -1,9 +1,10 @@
 //! The store: every SQL statement of the project lives under this module.
 //!
-//! One [`Store`] wraps either an SQLite pool (the embedded default) or a PostgreSQL pool.
+//! One [`Store`] wraps either SQLite pools (the embedded default) or a PostgreSQL pool.
 //! Statements are written once in the common subset of both dialects (`$N` placeholders,
-//! `RETURNING`, `ON CONFLICT`) and expanded for each pool type by the [`on_pool!`] and
-//! [`in_tx!`] macros, so the same repository code and the same tests cover both backends.
+//! `RETURNING`, `ON CONFLICT`) and expanded for each pool type by the [`on_pool!`] (reads),
+//! [`on_writer!`] (writes) and [`in_tx!`] macros, so the same repository code and the same
+//! tests cover both backends.
 //! Every query that touches personal data takes the acting user's id and filters by it.
 
 mod applications;
@@ -134,24 +135,47 @@ where
     list.push_unseparated(")");
 }
 
-/// The two pool types, matched on by [`on_pool!`] and [`in_tx!`].
+/// The two kinds of database, matched on by [`on_pool!`], [`on_writer!`] and [`in_tx!`].
 #[derive(Debug, Clone)]
 pub(crate) enum Pool {
-    Sqlite(SqlitePool),
+    /// SQLite lets one connection write at a time, and a writer that finds the lock taken
+    /// polls for it with growing sleeps (up to 100 ms), so a loop that commits and begins
+    /// again at once — the scheduler working off a backlog — keeps it from everyone else:
+    /// a person's message waited up to 1.8 s behind a 100,000-reminder backlog. Every write
+    /// of this process goes through `writer`, one connection handed out in the order asked
+    /// for, so writers take turns instead (other processes still poll). Reads go to
+    /// `readers`, which the write-ahead log lets run beside the writer.
+    Sqlite {
+        readers: SqlitePool,
+        writer: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
-/// Run `$body` with `$pool` bound to the concrete pool. The body is expanded once per
-/// backend, so the same SQL text and row mapping compile against both drivers.
+/// Run `$body`, which only reads, with `$pool` bound to the concrete pool. The body is
+/// expanded once per backend, so the same SQL text and row mapping compile against both
+/// drivers.
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.pool {
-            $crate::store::Pool::Sqlite($pool) => $body,
+            $crate::store::Pool::Sqlite { readers: $pool, .. } => $body,
             $crate::store::Pool::Postgres($pool) => $body,
         }
     };
 }
 pub(crate) use on_pool;
+
+/// Run `$body`, which writes (statements outside a transaction), with `$pool` bound to the
+/// pool writes take turns on: SQLite's one writer connection, PostgreSQL's pool.
+macro_rules! on_writer {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite { writer: $pool, .. } => $body,
+            $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_writer;
 
 /// The row a single-row write (`… RETURNING`) gives back, if any, with the statement read
 /// to its end: `Result<Option<_>, sqlx::Error>`. SQLite checkpoints its write-ahead log
@@ -170,13 +194,15 @@ macro_rules! returned_row {
 pub(crate) use returned_row;
 
 /// Run `$body` inside a write transaction bound to `$tx`, committing when the body returns
-/// normally; `?` inside the body rolls back. SQLite transactions start `IMMEDIATE` so two
-/// processes on one file queue for the write lock instead of failing mid-transaction.
+/// normally; `?` inside the body rolls back. SQLite transactions run on the writer (see
+/// [`Pool`]) and start `IMMEDIATE` so two processes on one file queue for the write lock
+/// instead of failing mid-transaction. The body must not call back into the store for
+/// another write: on SQLite it would wait for the connection its own transaction holds.
 macro_rules! in_tx {
     ($store:expr, $tx:ident => $body:block) => {
         match &$store.pool {
-            $crate::store::Pool::Sqlite(pool) => {
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            $crate::store::Pool::Sqlite { writer, .. } => {
+                let mut $tx = writer.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 $tx.commit().await?;
                 out
@@ -259,17 +285,27 @@ impl Store {
             .pragma("journal_size_limit", SQLITE_WAL_LIMIT_BYTES.to_string())
             // Another jtp process may hold the write lock for a moment; wait, don't fail.
             .busy_timeout(Duration::from_secs(15));
-        let pool = SqlitePoolOptions::new()
+        let connect_error = |e: sqlx::Error| StoreError::Connect {
+            url: label.to_owned(),
+            reason: e.to_string(),
+        };
+        // The writer first: it creates the file and puts it in write-ahead-log mode.
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            // Longer than the writer may wait on another process's lock (`busy_timeout`),
+            // so those queued behind it wait it out too.
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await
+            .map_err(connect_error)?;
+        let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(20))
             .connect_with(options)
             .await
-            .map_err(|e| StoreError::Connect {
-                url: label.to_owned(),
-                reason: e.to_string(),
-            })?;
+            .map_err(connect_error)?;
         Ok(Self {
-            pool: Pool::Sqlite(pool),
+            pool: Pool::Sqlite { readers, writer },
         })
     }
 
@@ -294,7 +330,7 @@ impl Store {
     /// from several processes (sqlx takes a lock).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.pool {
-            Pool::Sqlite(pool) => migrator(SQLITE_MIGRATIONS).run(pool).await?,
+            Pool::Sqlite { writer, .. } => migrator(SQLITE_MIGRATIONS).run(writer).await?,
             Pool::Postgres(pool) => migrator(POSTGRES_MIGRATIONS).run(pool).await?,
         }
         Ok(())
@@ -303,14 +339,20 @@ impl Store {
     /// Which database this store uses.
     pub fn backend(&self) -> Backend {
         match self.pool {
-            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Sqlite { .. } => Backend::Sqlite,
             Pool::Postgres(_) => Backend::Postgres,
         }
     }
 
     /// Close every connection, waiting for queries in flight.
     pub async fn close(&self) {
-        on_pool!(self, pool => pool.close().await)
+        match &self.pool {
+            Pool::Sqlite { readers, writer } => {
+                readers.close().await;
+                writer.close().await;
+            }
+            Pool::Postgres(pool) => pool.close().await,
+        }
     }
 }
 
@@ -358,6 +400,11 @@ const SQLITE_MIGRATIONS: &[EmbeddedMigration] = &[
         "last fired",
         include_str!("../../../migrations/sqlite/0008_last_fired.sql"),
     ),
+    (
+        9,
+        "answered",
+        include_str!("../../../migrations/sqlite/0009_answered.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -399,6 +446,11 @@ const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
         8,
         "last fired",
         include_str!("../../../migrations/postgres/0008_last_fired.sql"),
+    ),
+    (
+        9,
+        "answered",
+        include_str!("../../../migrations/postgres/0009_answered.sql"),
     ),
 ];
 

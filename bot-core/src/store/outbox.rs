@@ -2,7 +2,7 @@
 //! that, across processes, each is delivered by one sender; a row whose sender died is
 //! claimed again once its lease runs out.
 
-use super::{Store, StoreError, now, on_pool, returned_row};
+use super::{Store, StoreError, now, on_pool, on_writer, returned_row};
 use crate::message::{ChatRef, Outbound, Platform};
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row};
@@ -88,7 +88,7 @@ impl Store {
             "UPDATE outbox SET state = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
              WHERE id = $3 AND state = 'pending' RETURNING {CLAIM_COLUMNS}"
         );
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             let claim = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(owner)
                 .bind(lease_end(lease))
@@ -123,7 +123,7 @@ impl Store {
              WHERE {} RETURNING {CLAIM_COLUMNS}",
             self.backend().id_in_locked(due, "o")
         );
-        let (mut claimed, unreadable) = on_pool!(self, pool => {
+        let (mut claimed, unreadable) = on_writer!(self, pool => {
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(owner)
                 .bind(lease_end(lease))
@@ -174,7 +174,7 @@ impl Store {
         owner: &str,
         platform_message_id: &str,
     ) -> Result<bool, StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             let done = sqlx::query(
                 "UPDATE outbox SET state = 'sent', sent_at = $1, platform_message_id = $2, \
                  lease_owner = NULL, lease_until = NULL, last_error = NULL \
@@ -198,7 +198,7 @@ impl Store {
         owner: &str,
         lease: Duration,
     ) -> Result<bool, StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             let renewed = sqlx::query(
                 "UPDATE outbox SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND state = 'sending'",
             )
@@ -222,7 +222,7 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let at = now();
         let mut marked = 0;
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             // Two parameters a row: far below both drivers' limits.
             for chunk in delivered.chunks(2000) {
                 let mut q = QueryBuilder::new("UPDATE outbox SET state = 'sent', sent_at = ");
@@ -249,7 +249,7 @@ impl Store {
         error: &str,
         delay: Duration,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "UPDATE outbox SET state = 'pending', next_attempt_at = $1, last_error = $2, \
                  lease_owner = NULL, lease_until = NULL WHERE id = $3 AND lease_owner = $4",
@@ -271,7 +271,7 @@ impl Store {
         owner: &str,
         error: &str,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "UPDATE outbox SET state = 'failed', last_error = $1, lease_owner = NULL, lease_until = NULL \
                  WHERE id = $2 AND lease_owner = $3",

@@ -1,7 +1,7 @@
 //! What adapters keep between runs: where a polling adapter resumes, and button payloads
 //! too long for a platform's callback data.
 
-use super::{Store, StoreError, now, on_pool};
+use super::{Store, StoreError, now, on_pool, on_writer};
 
 impl Store {
     /// The offset a polling adapter resumes from (`None` before its first update).
@@ -28,7 +28,7 @@ impl Store {
         account: &str,
         next_offset: i64,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO poll_offsets (platform, account, next_offset, updated_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (platform, account) DO UPDATE SET next_offset = excluded.next_offset, \
@@ -46,7 +46,7 @@ impl Store {
 
     /// A short key standing for `payload` (the same key for the same payload).
     pub async fn button_key(&self, payload: &str) -> Result<i64, StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO button_payloads (payload, created_at) VALUES ($1, $2) \
                  ON CONFLICT (payload) DO NOTHING",
@@ -106,7 +106,7 @@ impl Store {
         parts: usize,
     ) -> Result<(), StoreError> {
         let parts = i64::try_from(parts).unwrap_or(i64::MAX);
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO delivery_progress (idempotency_key, parts_sent, updated_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (idempotency_key) DO UPDATE SET parts_sent = excluded.parts_sent, \

@@ -2,7 +2,7 @@
 //! IANA zone and local wall time; the due instant is derived from them (DST-correct), so a
 //! reminder set for 09:00 stays at 09:00 local across a DST change.
 
-use super::{Store, StoreError, in_tx, now, on_pool, returned_row};
+use super::{Store, StoreError, in_tx, now, on_pool, on_writer, returned_row};
 use crate::understand::time::resolve_local;
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
@@ -73,6 +73,10 @@ pub struct Reminder {
     pub rrule: Option<String>,
     /// When it last went out as a nudge: what "snooze" with no reminder named is about.
     pub last_fired_at: Option<DateTime<Utc>>,
+    /// The nudge the person last answered, by when it went out (its `last_fired_at`
+    /// then): a series marked done goes on, and its nudge is no longer waiting for an
+    /// answer while this equals `last_fired_at`.
+    pub answered_nudge_at: Option<DateTime<Utc>>,
 }
 
 /// What a new reminder says and when.
@@ -114,7 +118,7 @@ impl NewReminder {
     }
 }
 
-pub(super) const COLUMNS: &str = "id, user_id, application_id, kind, text, timezone, local_time, due_at, state, chat_id, explicit_time, occurrence, rrule, last_fired_at";
+pub(super) const COLUMNS: &str = "id, user_id, application_id, kind, text, timezone, local_time, due_at, state, chat_id, explicit_time, occurrence, rrule, last_fired_at, answered_nudge_at";
 
 macro_rules! reminder_from_row {
     ($row:expr) => {{
@@ -143,6 +147,7 @@ macro_rules! reminder_from_row {
             occurrence: row.try_get("occurrence")?,
             rrule: row.try_get("rrule")?,
             last_fired_at: row.try_get("last_fired_at")?,
+            answered_nudge_at: row.try_get("answered_nudge_at")?,
         }
     }};
 }
@@ -248,7 +253,7 @@ impl Store {
         new: &NewReminder,
     ) -> Result<Reminder, StoreError> {
         let at = now();
-        on_pool!(self, pool => Ok(insert_reminder_on!(pool, user_id, new, at)))
+        on_writer!(self, pool => Ok(insert_reminder_on!(pool, user_id, new, at)))
     }
 
     /// The user's reminders by due time; pending only unless `include_closed`.
@@ -334,7 +339,9 @@ impl Store {
         Ok(moved)
     }
 
-    /// Close one of the user's pending reminders as done or cancelled.
+    /// Close one of the user's pending reminders as done or cancelled, answering its nudge.
+    /// A series marked done goes on: the nudge it sent is answered and it stays pending
+    /// for its next occurrence.
     pub async fn close_reminder(
         &self,
         user_id: i64,
@@ -351,7 +358,9 @@ impl Store {
             }
         };
         let sql = format!(
-            "UPDATE reminders SET state = $1, updated_at = $2 \
+            "UPDATE reminders SET \
+             state = CASE WHEN $1 = 'done' AND rrule IS NOT NULL THEN state ELSE $1 END, \
+             answered_nudge_at = last_fired_at, updated_at = $2 \
              WHERE user_id = $3 AND id = $4 AND state IN ('pending', 'fired') RETURNING {COLUMNS}"
         );
         let closed = in_tx!(self, tx => {
@@ -363,7 +372,9 @@ impl Store {
             match returned_row!(update, &mut *tx)? {
                 Some(row) => {
                     let reminder = reminder_from_row!(&row);
-                    withdraw_unsent_nudges_on!(&mut *tx, &[(reminder.id, reminder.occurrence)]);
+                    if reminder.state != ReminderState::Pending {
+                        withdraw_unsent_nudges_on!(&mut *tx, &[(reminder.id, reminder.occurrence)]);
+                    }
                     Some(reminder)
                 }
                 None => None,

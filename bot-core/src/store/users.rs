@@ -1,6 +1,6 @@
 //! Users, their platform identities and the chats they talk in.
 
-use super::{Store, StoreError, in_tx, now, on_pool};
+use super::{Store, StoreError, in_tx, now, on_pool, on_writer};
 
 /// What [`Store::forget_user`] removed, for the confirmation message and the audit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -200,7 +200,7 @@ impl Store {
     /// The stored id of a chat, created on first sight.
     pub async fn upsert_chat(&self, chat: &ChatRef) -> Result<ChatRecord, StoreError> {
         let thread = chat.thread_id.clone().unwrap_or_default();
-        let id: i64 = on_pool!(self, pool => {
+        let id: i64 = on_writer!(self, pool => {
             let found: Option<(i64, bool)> = sqlx::query_as(
                 "SELECT id, unreachable_since IS NOT NULL FROM chats \
                  WHERE platform = $1 AND platform_chat_id = $2 AND thread_id = $3",
@@ -254,7 +254,7 @@ impl Store {
     /// left, or the chat is gone): nudges stop going there until the person writes in it
     /// again (see [`Store::upsert_chat`]).
     pub async fn mark_chat_unreachable(&self, chat: &ChatRef) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "UPDATE chats SET unreachable_since = $1 WHERE platform = $2 AND platform_chat_id = $3 \
                  AND thread_id = $4 AND unreachable_since IS NULL",

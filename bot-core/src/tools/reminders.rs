@@ -281,7 +281,8 @@ impl BuiltinTools {
         Ok(Json((&reminder).into()))
     }
 
-    /// Mark a pending reminder as done.
+    /// Mark a pending reminder as done. A recurring one goes on: its latest nudge is
+    /// answered (`answered_nudge_at`) and it stays pending for its next occurrence.
     #[tool(
         name = "complete_reminder",
         annotations(

@@ -29,6 +29,11 @@ pub struct ReminderView {
     /// it never has. "Snooze" with no reminder named is about the latest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_nudged_at: Option<String>,
+    /// The nudge the person last answered while it went on (a series marked done), by
+    /// when it went out, RFC 3339 as above: equal to `last_nudged_at`, that nudge is not
+    /// waiting for an answer any more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_nudge_at: Option<String>,
 }
 
 impl From<&crate::store::Reminder> for ReminderView {
@@ -45,6 +50,9 @@ impl From<&crate::store::Reminder> for ReminderView {
             repeat: r.rrule.clone(),
             last_nudged_at: r
                 .last_fired_at
+                .map(|at| at.with_timezone(&r.timezone).to_rfc3339()),
+            answered_nudge_at: r
+                .answered_nudge_at
                 .map(|at| at.with_timezone(&r.timezone).to_rfc3339()),
         }
     }
