@@ -3,7 +3,8 @@
 //! application, presses buttons, gets a reminder nudge unprompted, sends documents; the
 //! server answers 429 and 403; groups get answers only when the bot is addressed, and
 //! private answers go to the private chat; a restart handles no update twice; health shows
-//! a stalled poll while sends still succeed; the webhook checks its secret.
+//! a stalled poll while sends still succeed; the webhook checks its secret; a button pressed
+//! while the database is away is acted on once it is back.
 
 #![cfg(feature = "telegram")]
 
@@ -11,6 +12,7 @@ mod common;
 
 use bot_core::store::{NewReminder, Store};
 use jtp_testkit::telegram::{BOT_USERNAME, FakeChat, FakeTelegram, SentMessage};
+use jtp_testkit::{PgTestDb, TcpRelay};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, Stdio};
@@ -424,4 +426,75 @@ async fn the_webhook_checks_its_secret_and_handles_a_redelivery_once() {
     assert_eq!(fake.get_updates_calls(), 0, "webhook mode does not poll");
     bot.kill().unwrap();
     bot.wait().unwrap();
+}
+
+/// The database goes away (a PostgreSQL restart, a network cut) just as a person presses a
+/// button: the press is not lost and not confirmed to Telegram, so it comes again, and once
+/// the database is back it is acted on once and answered once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_button_pressed_while_the_database_is_away_is_acted_on_once_it_is_back() {
+    let db = PgTestDb::create().await;
+    let relay = TcpRelay::start(&db.server()).await;
+    let via_relay = db.url_via(&relay);
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeTelegram::start(TOKEN).await;
+    let (mut bot, _) = start_bot(dir.path(), &fake.url, &[("DATABASE_URL", &via_relay)]);
+
+    let ann = FakeChat::private(111, "Ann");
+    fake.user_says(&ann, "I applied to Stripe for the backend role");
+    reply(&fake, 111, "Tracked #1 <b>Stripe</b>").await;
+    fake.user_says(&ann, "I applied to Stripe for the backend role");
+    let asked = reply(&fake, 111, "You already track").await;
+    let (label, data) = asked
+        .buttons
+        .iter()
+        .find(|(label, _)| label == "Add anyway")
+        .cloned()
+        .unwrap_or_else(|| panic!("a button to add it anyway: {asked:?}"));
+
+    relay.cut();
+    let replies_before = fake.sent().iter().filter(|m| m.chat_id == 111).count();
+    fake.user_presses(&ann, asked.message_id, &data);
+    // The press comes again and again while the database is away: each time the bot
+    // answers the callback (the button stops spinning) and cannot act.
+    fake.wait_for("the press read twice", WAIT, |_| {
+        fake.answered_callbacks().len() >= 2
+    })
+    .await;
+    assert_eq!(
+        fake.sent().iter().filter(|m| m.chat_id == 111).count(),
+        replies_before,
+        "nothing said while the database is away"
+    );
+
+    relay.restore();
+    let added = reply(&fake, 111, "Tracked #2").await;
+    // Settled: nothing more comes for the press.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let answers: Vec<i64> = fake
+        .sent()
+        .into_iter()
+        .filter(|m| m.chat_id == 111)
+        .skip(replies_before)
+        .map(|m| m.message_id)
+        .collect();
+    assert_eq!(answers, [added.message_id], "one answer to {label:?}");
+    let store = Store::open(Some(&db.url), &dir.path().join("data"))
+        .await
+        .unwrap();
+    let user = store
+        .resolve_user("telegram", "111", None)
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(
+        store.list_applications(user, None).await.unwrap().len(),
+        2,
+        "the second Stripe application added once"
+    );
+    store.close().await;
+    bot.kill().unwrap();
+    bot.wait().unwrap();
+    drop(relay);
+    db.drop_db().await;
 }

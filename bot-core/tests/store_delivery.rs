@@ -533,8 +533,9 @@ async fn sqlite_checkpoints_keep_up_with_a_run_of_single_row_writes() {
 
 /// The database refusing for a passing reason is "unavailable", for callers to try again
 /// later (Telegram hands the update over again), not a bug that drops the request: a
-/// session PostgreSQL ends, as a restart or a failover ends every session, and SQLite's
-/// write lock held past the busy timeout. A mistaken query stays a query error.
+/// session PostgreSQL ends, as a restart or a failover ends every session, a connection a
+/// proxy in front of a server that is down closes mid-handshake, and SQLite's write lock
+/// held past the busy timeout. A mistaken query stays a query error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_restarting_or_busy_is_unavailable() {
     use bot_core::store::StoreError;
@@ -550,6 +551,14 @@ async fn a_database_restarting_or_busy_is_unavailable() {
     let ended = StoreError::from(ended);
     assert!(matches!(ended, StoreError::Unavailable(_)), "{ended:?}");
     drop(session);
+    // Behind a proxy whose server is down, a new connection is closed mid-handshake.
+    let relay = jtp_testkit::TcpRelay::start(&db.server()).await;
+    relay.cut();
+    let refused = sqlx::PgConnection::connect(&db.url_via(&relay))
+        .await
+        .unwrap_err();
+    let refused = StoreError::from(refused);
+    assert!(matches!(refused, StoreError::Unavailable(_)), "{refused:?}");
     db.drop_db().await;
 
     let dir = tempfile::tempdir().unwrap();

@@ -1,11 +1,15 @@
 //! Test support: every test that needs PostgreSQL gets its own database on the machine's
-//! server, so tests run in parallel without seeing each other's rows.
+//! server, so tests run in parallel without seeing each other's rows; a relay in front of
+//! it that a test can cut ([`TcpRelay`]).
 //!
 //! The server is found at `JTP_TEST_POSTGRES_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`). If it cannot be reached the test fails
 //! with instructions; it never skips silently.
 
+mod relay;
 pub mod telegram;
+
+pub use relay::TcpRelay;
 
 use sqlx::{Connection, PgConnection, SqlSafeStr};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -57,6 +61,32 @@ impl PgTestDb {
             .map_or(admin.as_str(), |(base, _)| base);
         let url = format!("{base}/{name}");
         Self { name, url }
+    }
+
+    /// The server's `host:port`, for a [`TcpRelay`] in front of it.
+    pub fn server(&self) -> String {
+        let written = self.host_port();
+        if written.contains(':') {
+            written.to_owned()
+        } else {
+            format!("{written}:5432")
+        }
+    }
+
+    /// This database's URL with `relay` in place of the server.
+    pub fn url_via(&self, relay: &TcpRelay) -> String {
+        self.url
+            .replacen(self.host_port(), &relay.addr().to_string(), 1)
+    }
+
+    /// The URL's host and port as written (`user@` and the path left off).
+    fn host_port(&self) -> &str {
+        let authority = self
+            .url
+            .split_once("://")
+            .map_or(self.url.as_str(), |(_, rest)| rest);
+        let authority = authority.split('/').next().unwrap_or(authority);
+        authority.rsplit_once('@').map_or(authority, |(_, at)| at)
     }
 
     /// Drop the database (connections to it are terminated first).

@@ -62,9 +62,14 @@ pub enum StoreError {
 impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                StoreError::Unavailable(err.to_string())
-            }
+            // A connection that broke or could not be made. A connection ended in the
+            // middle of its handshake (a proxy or load balancer in front of a server that
+            // is down accepts and closes at once) is a protocol or TLS error, not I/O.
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::Tls(_) => StoreError::Unavailable(err.to_string()),
             sqlx::Error::Database(ref db) if is_passing(db.as_ref()) => {
                 StoreError::Unavailable(err.to_string())
             }
