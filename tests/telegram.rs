@@ -3,123 +3,20 @@
 //! application, presses buttons, gets a reminder nudge unprompted, sends documents; the
 //! server answers 429 and 403; groups get answers only when the bot is addressed, and
 //! private answers go to the private chat; a restart handles no update twice; health shows
-//! a stalled poll while sends still succeed; the webhook checks its secret; a button pressed
-//! while the database is away is acted on once it is back.
+//! a stalled poll while sends still succeed; the webhook checks its secret.
 
 #![cfg(feature = "telegram")]
 
 mod common;
 
 use bot_core::store::{NewReminder, Store};
-use jtp_testkit::telegram::{BOT_USERNAME, FakeChat, FakeTelegram, SentMessage};
-use jtp_testkit::{PgTestDb, TcpRelay};
-use std::io::{BufRead, BufReader, Read, Write};
+use common::telegram::{
+    TOKEN, WAIT, deliver_update, http_get, http_post, last_with, reply, start_bot,
+    start_webhook_bot,
+};
+use jtp_testkit::telegram::{BOT_USERNAME, FakeChat, FakeTelegram};
 use std::path::Path;
-use std::process::{Child, Stdio};
 use std::time::Duration;
-
-const TOKEN: &str = "123456:TEST-token";
-const WAIT: Duration = Duration::from_secs(20);
-
-/// `jtp run` against the fake server; returns the process and its health URL.
-fn start_bot(dir: &Path, api_url: &str, extra: &[(&str, &str)]) -> (Child, String) {
-    let mut cmd = common::jtp(dir, None);
-    cmd.arg("run")
-        .env("TELEGRAM_BOT_TOKEN", TOKEN)
-        .env("JTP_TELEGRAM__API_URL", api_url)
-        .env("JTP_TELEGRAM__POLL_TIMEOUT_SECS", "1")
-        .env("JTP_HEALTH__LISTEN", "127.0.0.1:0")
-        .env("JTP_TIMEZONE", "Europe/Zurich")
-        // Short, so sends held back by the Throttle (1/s per chat, a freeze after a 429)
-        // outlast it: their leases must be renewed, not the sends retried.
-        .env("JTP_SCHEDULER__LEASE_SECONDS", "4")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    for (key, value) in extra {
-        cmd.env(key, value);
-    }
-    let mut child = cmd.spawn().expect("start jtp run");
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut tx = Some(tx);
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("jtp run: health at ")
-                && let Some(tx) = tx.take()
-            {
-                let _ = tx.send(url.to_owned());
-            }
-            eprintln!("[jtp run] {line}");
-        }
-    });
-    let health = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("jtp run announces its health endpoint");
-    (child, health)
-}
-
-/// `GET` over a plain TCP connection: (status code, body).
-fn http_get(url: &str) -> (u16, String) {
-    let rest = url.strip_prefix("http://").expect("an http URL");
-    let (host, path) = rest.split_once('/').expect("a path");
-    let mut stream = std::net::TcpStream::connect(host).expect("connect to health");
-    write!(
-        stream,
-        "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status code");
-    let body = response
-        .split("\r\n\r\n")
-        .nth(1)
-        .unwrap_or_default()
-        .to_owned();
-    (status, body)
-}
-
-/// `POST` a JSON body with headers: the status code.
-fn http_post(addr: &str, path: &str, headers: &[(&str, &str)], body: &str) -> u16 {
-    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the webhook");
-    let mut request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status code")
-}
-
-fn last_with(sent: &[SentMessage], chat: i64, needle: &str) -> Option<SentMessage> {
-    sent.iter()
-        .rev()
-        .find(|m| m.chat_id == chat && m.html.contains(needle))
-        .cloned()
-}
-
-async fn reply(fake: &FakeTelegram, chat: i64, needle: &str) -> SentMessage {
-    let sent = fake
-        .wait_for(&format!("{needle:?} in chat {chat}"), WAIT, |sent| {
-            last_with(sent, chat, needle).is_some()
-        })
-        .await;
-    last_with(&sent, chat, needle).expect("found above")
-}
 
 async fn sql_count(dir: &Path, sql: &str) -> i64 {
     use sqlx::Connection;
@@ -364,23 +261,7 @@ async fn a_person_uses_the_bot_on_telegram_end_to_end() {
 async fn the_webhook_checks_its_secret_and_handles_a_redelivery_once() {
     let dir = tempfile::tempdir().unwrap();
     let fake = FakeTelegram::start(TOKEN).await;
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
-    let addr = format!("127.0.0.1:{port}");
-    let (mut bot, _) = start_bot(
-        dir.path(),
-        &fake.url,
-        &[
-            (
-                "JTP_TELEGRAM__WEBHOOK_URL",
-                &format!("http://{addr}/tg/hook"),
-            ),
-            ("JTP_TELEGRAM__WEBHOOK_LISTEN", &addr),
-            ("TELEGRAM_WEBHOOK_SECRET", "s3cret-value"),
-        ],
-    );
+    let (mut bot, addr) = start_webhook_bot(dir.path(), &fake.url, &[]).await;
     let update = serde_json::json!({
         "update_id": 900,
         "message": {
@@ -391,15 +272,6 @@ async fn the_webhook_checks_its_secret_and_handles_a_redelivery_once() {
         }
     })
     .to_string();
-    // The server may take a moment to listen after start-up.
-    let deadline = std::time::Instant::now() + WAIT;
-    while std::net::TcpStream::connect(&addr).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the webhook server listens"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     let wrong = http_post(
         &addr,
         "/tg/hook",
@@ -409,92 +281,13 @@ async fn the_webhook_checks_its_secret_and_handles_a_redelivery_once() {
     assert_eq!(wrong, 401);
     let missing = http_post(&addr, "/tg/hook", &[], &update);
     assert_eq!(missing, 401);
-    let right = |body: &str| {
-        http_post(
-            &addr,
-            "/tg/hook",
-            &[("X-Telegram-Bot-Api-Secret-Token", "s3cret-value")],
-            body,
-        )
-    };
-    assert_eq!(right(&update), 200);
+    assert_eq!(deliver_update(&addr, &update), 200);
     reply(&fake, 444, "Tracked #1 <b>Figma</b>").await;
     // Telegram redelivers an update it thinks failed: handled once.
-    assert_eq!(right(&update), 200);
+    assert_eq!(deliver_update(&addr, &update), 200);
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(fake.sent_to(444).len(), 1, "{:?}", fake.sent_to(444));
     assert_eq!(fake.get_updates_calls(), 0, "webhook mode does not poll");
     bot.kill().unwrap();
     bot.wait().unwrap();
-}
-
-/// The database goes away (a PostgreSQL restart, a network cut) just as a person presses a
-/// button: the press is not lost and not confirmed to Telegram, so it comes again, and once
-/// the database is back it is acted on once and answered once.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_button_pressed_while_the_database_is_away_is_acted_on_once_it_is_back() {
-    let db = PgTestDb::create().await;
-    let relay = TcpRelay::start(&db.server()).await;
-    let via_relay = db.url_via(&relay);
-    let dir = tempfile::tempdir().unwrap();
-    let fake = FakeTelegram::start(TOKEN).await;
-    let (mut bot, _) = start_bot(dir.path(), &fake.url, &[("DATABASE_URL", &via_relay)]);
-
-    let ann = FakeChat::private(111, "Ann");
-    fake.user_says(&ann, "I applied to Stripe for the backend role");
-    reply(&fake, 111, "Tracked #1 <b>Stripe</b>").await;
-    fake.user_says(&ann, "I applied to Stripe for the backend role");
-    let asked = reply(&fake, 111, "You already track").await;
-    let (label, data) = asked
-        .buttons
-        .iter()
-        .find(|(label, _)| label == "Add anyway")
-        .cloned()
-        .unwrap_or_else(|| panic!("a button to add it anyway: {asked:?}"));
-
-    relay.cut();
-    let replies_before = fake.sent().iter().filter(|m| m.chat_id == 111).count();
-    fake.user_presses(&ann, asked.message_id, &data);
-    // The press comes again and again while the database is away: each time the bot
-    // answers the callback (the button stops spinning) and cannot act.
-    fake.wait_for("the press read twice", WAIT, |_| {
-        fake.answered_callbacks().len() >= 2
-    })
-    .await;
-    assert_eq!(
-        fake.sent().iter().filter(|m| m.chat_id == 111).count(),
-        replies_before,
-        "nothing said while the database is away"
-    );
-
-    relay.restore();
-    let added = reply(&fake, 111, "Tracked #2").await;
-    // Settled: nothing more comes for the press.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let answers: Vec<i64> = fake
-        .sent()
-        .into_iter()
-        .filter(|m| m.chat_id == 111)
-        .skip(replies_before)
-        .map(|m| m.message_id)
-        .collect();
-    assert_eq!(answers, [added.message_id], "one answer to {label:?}");
-    let store = Store::open(Some(&db.url), &dir.path().join("data"))
-        .await
-        .unwrap();
-    let user = store
-        .resolve_user("telegram", "111", None)
-        .await
-        .unwrap()
-        .id;
-    assert_eq!(
-        store.list_applications(user, None).await.unwrap().len(),
-        2,
-        "the second Stripe application added once"
-    );
-    store.close().await;
-    bot.kill().unwrap();
-    bot.wait().unwrap();
-    drop(relay);
-    db.drop_db().await;
 }

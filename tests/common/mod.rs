@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 pub mod seed;
+#[cfg(feature = "telegram")]
+pub mod telegram;
 
 use std::io::Write;
 use std::path::Path;
