@@ -12,7 +12,7 @@ mod common;
 use bot_core::store::{NewReminder, Store};
 use common::telegram::{
     TOKEN, WAIT, deliver_update, http_get, http_post, last_with, reply, start_bot,
-    start_webhook_bot,
+    start_webhook_bot, text_update,
 };
 use jtp_testkit::telegram::{BOT_USERNAME, FakeChat, FakeTelegram};
 use std::path::Path;
@@ -262,16 +262,12 @@ async fn the_webhook_checks_its_secret_and_handles_a_redelivery_once() {
     let dir = tempfile::tempdir().unwrap();
     let fake = FakeTelegram::start(TOKEN).await;
     let (mut bot, addr) = start_webhook_bot(dir.path(), &fake.url, &[]).await;
-    let update = serde_json::json!({
-        "update_id": 900,
-        "message": {
-            "message_id": 5, "date": 1_764_000_000,
-            "chat": {"id": 444, "type": "private", "first_name": "Dee"},
-            "from": {"id": 444, "is_bot": false, "first_name": "Dee"},
-            "text": "I applied to Figma for the design engineer role",
-        }
-    })
-    .to_string();
+    let update = text_update(
+        900,
+        444,
+        "Dee",
+        "I applied to Figma for the design engineer role",
+    );
     let wrong = http_post(
         &addr,
         "/tg/hook",

@@ -8,10 +8,22 @@
 mod common;
 
 use bot_core::store::Store;
-use common::telegram::{TOKEN, WAIT, deliver_update, reply, start_bot, start_webhook_bot};
+use common::telegram::{
+    TOKEN, WAIT, deliver_update, reply, start_bot, start_webhook_bot, text_update,
+};
 use jtp_testkit::telegram::{FakeChat, FakeTelegram};
 use jtp_testkit::{PgTestDb, TcpRelay};
+use std::path::Path;
 use std::time::Duration;
+
+/// How many applications the Telegram user `id` has, read from the database itself.
+async fn applications_of(db: &PgTestDb, dir: &Path, id: &str) -> usize {
+    let store = Store::open(Some(&db.url), &dir.join("data")).await.unwrap();
+    let user = store.resolve_user("telegram", id, None).await.unwrap().id;
+    let count = store.list_applications(user, None).await.unwrap().len();
+    store.close().await;
+    count
+}
 
 /// The database goes away (a PostgreSQL restart, a network cut) just as a person presses a
 /// button: the press is not lost and not confirmed to Telegram, so it comes again, and once
@@ -64,20 +76,11 @@ async fn a_button_pressed_while_the_database_is_away_is_acted_on_once_it_is_back
         .map(|m| m.message_id)
         .collect();
     assert_eq!(answers, [added.message_id], "one answer to {label:?}");
-    let store = Store::open(Some(&db.url), &dir.path().join("data"))
-        .await
-        .unwrap();
-    let user = store
-        .resolve_user("telegram", "111", None)
-        .await
-        .unwrap()
-        .id;
     assert_eq!(
-        store.list_applications(user, None).await.unwrap().len(),
+        applications_of(&db, dir.path(), "111").await,
         2,
         "the second Stripe application added once"
     );
-    store.close().await;
     bot.kill().unwrap();
     bot.wait().unwrap();
     drop(relay);
@@ -93,16 +96,12 @@ async fn a_webhook_update_while_the_database_is_away_is_refused_then_acted_on_on
     let fake = FakeTelegram::start(TOKEN).await;
     let (mut bot, addr) =
         start_webhook_bot(dir.path(), &fake.url, &[("DATABASE_URL", &via_relay)]).await;
-    let update = serde_json::json!({
-        "update_id": 901,
-        "message": {
-            "message_id": 6, "date": 1_764_000_000,
-            "chat": {"id": 555, "type": "private", "first_name": "Eve"},
-            "from": {"id": 555, "is_bot": false, "first_name": "Eve"},
-            "text": "I applied to Figma for the design engineer role",
-        }
-    })
-    .to_string();
+    let update = text_update(
+        901,
+        555,
+        "Eve",
+        "I applied to Figma for the design engineer role",
+    );
 
     relay.cut();
     assert_eq!(
@@ -117,20 +116,11 @@ async fn a_webhook_update_while_the_database_is_away_is_refused_then_acted_on_on
     reply(&fake, 555, "Tracked #1 <b>Figma</b>").await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(fake.sent_to(555).len(), 1, "{:?}", fake.sent_to(555));
-    let store = Store::open(Some(&db.url), &dir.path().join("data"))
-        .await
-        .unwrap();
-    let user = store
-        .resolve_user("telegram", "555", None)
-        .await
-        .unwrap()
-        .id;
     assert_eq!(
-        store.list_applications(user, None).await.unwrap().len(),
+        applications_of(&db, dir.path(), "555").await,
         1,
         "tracked once"
     );
-    store.close().await;
     bot.kill().unwrap();
     bot.wait().unwrap();
     drop(relay);

@@ -158,3 +158,18 @@ pub fn deliver_update(addr: &str, update: &str) -> u16 {
         update,
     )
 }
+
+/// A private text message from `person` (a Telegram user id, also their chat's id), as the
+/// update Telegram delivers: JSON.
+pub fn text_update(update_id: i64, person: i64, name: &str, text: &str) -> String {
+    serde_json::json!({
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id, "date": 1_764_000_000,
+            "chat": {"id": person, "type": "private", "first_name": name},
+            "from": {"id": person, "is_bot": false, "first_name": name},
+            "text": text,
+        }
+    })
+    .to_string()
+}
