@@ -256,3 +256,72 @@ fn unrelated_jtp_variables_do_not_break_start_up() {
         String::from_utf8_lossy(&typo.stderr)
     );
 }
+
+/// The database goes away in the middle of a chat (a PostgreSQL restart, a network cut):
+/// the message sent meanwhile is answered that nothing was saved from it, the session goes
+/// on, and once the database is back the same message is taken.
+#[test]
+fn a_chat_outlives_the_database_going_away() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime.block_on(PgTestDb::create());
+    let relay = runtime.block_on(jtp_testkit::TcpRelay::start(&db.server()));
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = jtp(dir.path(), Some(&db.url_via(&relay)))
+        .args(["chat", "--user", "ann"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Both streams' lines on one channel, in the order they come.
+    let (lines, output) = mpsc::channel::<String>();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    for stream in [
+        Box::new(stdout) as Box<dyn std::io::Read + Send>,
+        Box::new(stderr),
+    ] {
+        let lines = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+    }
+    let mut say = |text: &str, expected: &str| {
+        writeln!(stdin, "{text}").unwrap();
+        loop {
+            let line = output
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("no {expected:?} after {text:?}"));
+            if line.contains(expected) {
+                return;
+            }
+        }
+    };
+
+    say("I applied to Stripe for the backend role", "Tracked #1");
+    relay.cut();
+    say(
+        "I applied to Figma for the design engineer role",
+        "Nothing was saved from it; please send it again.",
+    );
+    relay.restore();
+    say(
+        "I applied to Figma for the design engineer role",
+        "Tracked #2",
+    );
+    drop(stdin);
+    assert!(
+        child.wait().unwrap().success(),
+        "the session ended normally"
+    );
+    drop(relay);
+    runtime.block_on(db.drop_db());
+}

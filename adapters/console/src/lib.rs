@@ -184,7 +184,14 @@ pub async fn run(core: Core, options: ConsoleOptions) -> Result<(), ConsoleError
                 let mut inbound = Inbound::text(chat.clone(), options.user.clone(), text.clone());
                 inbound.button = adapter.pressed(&text);
                 match core.handle(&inbound).await {
-                    Ok(ids) => sender.deliver_now(&ids).await?,
+                    Ok(ids) => {
+                        // Recorded: the sender in the background shows them once it can.
+                        if let Err(err) = sender.deliver_now(&ids).await {
+                            eprintln!(
+                                "jtp: your answer is saved but could not be shown yet ({err}); it will appear as soon as the database answers again."
+                            );
+                        }
+                    }
                     Err(err) => eprintln!(
                         "jtp: I could not handle that message ({err}). Nothing was saved from it; please send it again."
                     ),
