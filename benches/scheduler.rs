@@ -93,10 +93,13 @@ async fn measure(label: &str, store: &Store, raw_url: &str, count: usize) {
             .expect("analyze");
     });
 
+    // A person's message written on the idle store, to set the waits during the backlog
+    // against.
+    let idle = idle_writes(store, 40).await;
+
     // Rounds of ours, then the raw UPDATE of the same rows, each round's ratio taken
     // between the two: a single statement's time moves by a third between runs on a shared
     // machine, and pairing the runs lets the median ratio ride out the machine's drift.
-    let idle = idle_writes(store, 40).await;
     let mut rounds = Vec::with_capacity(ROUNDS);
     let mut now = chrono::Utc::now();
     for round in 0..ROUNDS {
@@ -331,12 +334,7 @@ async fn conversation_writes(store: &Store, backlog_done: &tokio::sync::Notify) 
     let writing = async {
         loop {
             tokio::time::sleep(Duration::from_millis(50)).await;
-            let started = Instant::now();
-            store
-                .log_inbound(user, chat, "any news?", None)
-                .await
-                .expect("a message written during the backlog");
-            waits.push(started.elapsed());
+            waits.push(write_message(store, user, chat).await);
         }
     };
     tokio::select! {
@@ -369,15 +367,21 @@ async fn idle_writes(store: &Store, n: usize) -> Vec<Duration> {
     let (user, chat) = conversation_ids(store).await;
     let mut waits = Vec::with_capacity(n);
     for _ in 0..n {
-        let started = Instant::now();
-        store
-            .log_inbound(user, chat, "any news?", None)
-            .await
-            .expect("a message written on the idle store");
-        waits.push(started.elapsed());
+        waits.push(write_message(store, user, chat).await);
     }
     waits.sort();
     waits
+}
+
+/// Write one message from the person to the bot, as a conversation does first: how long
+/// it took.
+async fn write_message(store: &Store, user: i64, chat: i64) -> Duration {
+    let started = Instant::now();
+    store
+        .log_inbound(user, chat, "any news?", None)
+        .await
+        .expect("a person's message written");
+    started.elapsed()
 }
 
 /// Our path's times for one round.

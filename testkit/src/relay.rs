@@ -31,7 +31,7 @@ impl TcpRelay {
         let (up, _) = watch::channel(true);
         let state = up.subscribe();
         let accepting = tokio::spawn(async move {
-            while let Ok((client, _)) = listener.accept().await {
+            while let Ok((mut client, _)) = listener.accept().await {
                 let mut state = state.clone();
                 let server = server.clone();
                 if !*state.borrow_and_update() {
@@ -39,10 +39,9 @@ impl TcpRelay {
                     continue;
                 }
                 tokio::spawn(async move {
-                    let Ok(server) = TcpStream::connect(&*server).await else {
+                    let Ok(mut server) = TcpStream::connect(&*server).await else {
                         return;
                     };
-                    let (mut client, mut server) = (client, server);
                     tokio::select! {
                         _ = copy_bidirectional(&mut client, &mut server) => {}
                         _ = state.wait_for(|up| !up) => {}

@@ -411,19 +411,16 @@ fn done(reminder: &ReminderView, turn: &Turn) -> String {
 /// order. Failing any record of when they went out (reminders fired before it was kept),
 /// the fired one due last.
 fn last_nudged(reminders: &[ReminderView]) -> Option<&ReminderView> {
-    let instant = |at: Option<&str>| {
-        at.and_then(|at| DateTime::parse_from_rfc3339(at).ok())
-            .map(|at| at.with_timezone(&Utc))
-    };
+    let nudged_at = |r: &ReminderView| r.last_nudged_at.as_deref().and_then(instant);
     let waiting = |r: &ReminderView| {
         r.state == ReminderState::Fired
             || (r.repeat.is_some()
-                && instant(r.answered_nudge_at.as_deref()) < instant(r.last_nudged_at.as_deref()))
+                && r.answered_nudge_at.as_deref().and_then(instant) < nudged_at(r))
     };
     reminders
         .iter()
         .filter(|r| waiting(r))
-        .filter_map(|r| Some((instant(r.last_nudged_at.as_deref())?, r)))
+        .filter_map(|r| Some((nudged_at(r)?, r)))
         .max_by_key(|&(at, r)| (at, due_instant(r), r.id))
         .map(|(_, r)| r)
         .or_else(|| {
@@ -436,9 +433,14 @@ fn last_nudged(reminders: &[ReminderView]) -> Option<&ReminderView> {
 
 /// When a reminder is due, as an instant.
 fn due_instant(reminder: &ReminderView) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(&reminder.due_at)
+    instant(&reminder.due_at)
+}
+
+/// An instant as the reminder tools write it (RFC 3339 with an offset).
+fn instant(at: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(at)
         .ok()
-        .map(|due| due.with_timezone(&Utc))
+        .map(|at| at.with_timezone(&Utc))
 }
 
 /// Whether one word the person used to pick a reminder fits it: in its text, or naming its

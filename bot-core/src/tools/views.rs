@@ -38,22 +38,19 @@ pub struct ReminderView {
 
 impl From<&crate::store::Reminder> for ReminderView {
     fn from(r: &crate::store::Reminder) -> Self {
+        let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&r.timezone).to_rfc3339();
         Self {
             id: r.id,
             text: r.text.clone(),
             kind: r.kind.clone(),
             local_time: r.local_time.format("%Y-%m-%dT%H:%M:%S").to_string(),
             timezone: r.timezone.name().to_owned(),
-            due_at: r.due_at.with_timezone(&r.timezone).to_rfc3339(),
+            due_at: local(r.due_at),
             state: r.state,
             application_id: r.application_id,
             repeat: r.rrule.clone(),
-            last_nudged_at: r
-                .last_fired_at
-                .map(|at| at.with_timezone(&r.timezone).to_rfc3339()),
-            answered_nudge_at: r
-                .answered_nudge_at
-                .map(|at| at.with_timezone(&r.timezone).to_rfc3339()),
+            last_nudged_at: r.last_fired_at.map(local),
+            answered_nudge_at: r.answered_nudge_at.map(local),
         }
     }
 }
