@@ -170,6 +170,46 @@ fn the_timezone_is_asked_once_then_remembered() {
     assert!(again.contains("17:00 E"), "{again}");
 }
 
+/// A person who moves keeps "tomorrow at 9am" at 09:00 where they are now, and "in 3 hours"
+/// in three hours, not at the old zone's wall time.
+#[test]
+fn after_a_move_a_time_of_day_keeps_its_wall_time_and_a_timer_its_instant() {
+    let dir = tempfile::tempdir().unwrap();
+    let set_at = chrono::Utc::now();
+    let out = ok_stdout(&chat(
+        dir.path(),
+        None,
+        "kim",
+        b"I live in New York\nremind me in 3 hours to stretch\nremind me tomorrow at 9am to call Anna\n\
+          I moved to Tokyo\nshow my reminders\n",
+    ));
+    let listed = out
+        .split("Your reminders")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no reminder list:\n{out}"));
+    let line = |text: &str| {
+        listed
+            .lines()
+            .find(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("{text:?} not listed:\n{out}"))
+            .to_owned()
+    };
+    assert!(line("call Anna").contains("at 09:00"), "{out}");
+    // Three hours from when it was set, on Tokyo's clock (within the minute it took).
+    let in_tokyo = |extra: i64| {
+        (set_at + chrono::Duration::minutes(180 + extra))
+            .with_timezone(&chrono_tz::Asia::Tokyo)
+            .format("at %H:%M")
+            .to_string()
+    };
+    let stretch = line("stretch");
+    assert!(
+        stretch.contains(&in_tokyo(0)) || stretch.contains(&in_tokyo(1)),
+        "{stretch:?} is not {} in Tokyo:\n{out}",
+        in_tokyo(0)
+    );
+}
+
 #[test]
 fn ambiguous_company_asks_which_by_numbered_choice() {
     let dir = tempfile::tempdir().unwrap();

@@ -38,13 +38,12 @@ fn chat_of(name: &str) -> ChatRef {
 fn series(text: &str, tz: Tz, first: &str, rule: &str) -> NewReminder {
     NewReminder {
         kind: "recurring".into(),
-        text: text.into(),
-        timezone: tz,
-        local_time: NaiveDateTime::parse_from_str(first, "%Y-%m-%dT%H:%M").unwrap(),
-        application_id: None,
-        chat_id: None,
-        explicit_time: true,
         rrule: Some(rule.into()),
+        ..NewReminder::custom(
+            text,
+            tz,
+            NaiveDateTime::parse_from_str(first, "%Y-%m-%dT%H:%M").unwrap(),
+        )
     }
 }
 
@@ -242,13 +241,12 @@ async fn quiet_hours_are_the_persons_own(store: Store) {
     store.set_nudge_preferences(user, prefs).await.unwrap();
     let auto = NewReminder {
         kind: "follow_up".into(),
-        text: "Any news from Stripe?".into(),
-        timezone: ZURICH,
-        local_time: NaiveDateTime::parse_from_str("2026-11-25T09:00", "%Y-%m-%dT%H:%M").unwrap(),
-        application_id: None,
-        chat_id: None,
         explicit_time: false,
-        rrule: None,
+        ..NewReminder::custom(
+            "Any news from Stripe?",
+            ZURICH,
+            NaiveDateTime::parse_from_str("2026-11-25T09:00", "%Y-%m-%dT%H:%M").unwrap(),
+        )
     };
     let r = store.insert_reminder(user, &auto).await.unwrap();
     let scheduler = Scheduler::new(store.clone(), "quiet");

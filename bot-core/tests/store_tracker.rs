@@ -427,13 +427,13 @@ async fn reminders_keep_their_wall_time_and_owner(store: Store) {
 fn unstorable(app: &bot_core::store::Application) -> Vec<bot_core::store::NewReminder> {
     vec![bot_core::store::NewReminder {
         kind: "no-such-kind".into(),
-        text: format!("Any news from {}?", app.company),
-        timezone: chrono_tz::UTC,
-        local_time: day(30).and_hms_opt(10, 0, 0).unwrap(),
         application_id: Some(app.id),
-        chat_id: None,
         explicit_time: false,
-        rrule: None,
+        ..bot_core::store::NewReminder::custom(
+            format!("Any news from {}?", app.company),
+            chrono_tz::UTC,
+            day(30).and_hms_opt(10, 0, 0).unwrap(),
+        )
     }]
 }
 

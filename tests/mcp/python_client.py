@@ -157,6 +157,17 @@ async def exercise_reminders(session, app_id):
     err = await tool_error(session, "create_reminder", {"text": "x", "when": "2030-12-04T17:00:00+01:00",
                                                         "repeat": "FREQ=MINUTELY"})
     check("a rule repeating more often than daily is refused", err is not None and "at most daily" in err, err)
+    # New York's clocks go back on 3 Nov 2030: 01:30 comes twice, and the EST one is kept.
+    late = await session.call_tool("create_reminder", {"text": "call Anna", "when": "2030-11-03T01:30:00-05:00",
+                                                       "timezone": "America/New_York"})
+    check("the instant named is kept when its wall time comes twice",
+          (late.structured_content or {}).get("due_at") == "2030-11-03T01:30:00-05:00", late)
+    timer = await session.call_tool("create_reminder", {"text": "stretch", "when": "2030-12-04T17:00:00+01:00",
+                                                        "keep_instant": True})
+    check("a timer says it keeps its instant", (timer.structured_content or {}).get("keeps_instant") is True, timer)
+    err = await tool_error(session, "create_reminder", {"text": "x", "when": "2030-12-04T17:00:00+01:00",
+                                                        "repeat": "FREQ=DAILY", "keep_instant": True})
+    check("a repeating timer is refused", err is not None and "keep_instant" in err, err)
     before = (await session.call_tool("get_nudge_settings", {})).structured_content or {}
     check("nudge settings start at their defaults",
           before.get("quiet_start") == "22:00" and before.get("follow_up_days") == 7, before)

@@ -234,18 +234,21 @@ impl TrackerClient {
             .await
     }
 
-    /// Create a reminder at `when`, keeping its wall time in `tz`; with `repeat` (an
-    /// RRULE) a recurring one starting at its first occurrence from `when`.
+    /// Create a reminder at `when`, keeping its wall time in `tz` (a `timer` its instant);
+    /// with `repeat` (an RRULE) a recurring one starting at its first occurrence from `when`.
     pub(crate) async fn create_reminder(
         &self,
         text: &str,
         when: DateTime<FixedOffset>,
         tz: Tz,
         repeat: Option<&str>,
+        timer: bool,
     ) -> Result<ReminderView, OrchestratorError> {
         let mut args = json!({ "text": text, "when": when.to_rfc3339(), "timezone": tz.name() });
         if let Some(rule) = repeat {
             args["repeat"] = json!(rule);
+        } else if timer {
+            args["keep_instant"] = json!(true);
         }
         self.call_on("reminders", "create_reminder", args)
             .await?

@@ -410,6 +410,11 @@ const SQLITE_MIGRATIONS: &[EmbeddedMigration] = &[
         "answered",
         include_str!("../../../migrations/sqlite/0009_answered.sql"),
     ),
+    (
+        10,
+        "timers",
+        include_str!("../../../migrations/sqlite/0010_timers.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -456,6 +461,11 @@ const POSTGRES_MIGRATIONS: &[EmbeddedMigration] = &[
         9,
         "answered",
         include_str!("../../../migrations/postgres/0009_answered.sql"),
+    ),
+    (
+        10,
+        "timers",
+        include_str!("../../../migrations/postgres/0010_timers.sql"),
     ),
 ];
 

@@ -1,6 +1,7 @@
 //! Reminders: the source of truth for everything the bot will say on its own. Each keeps its
 //! IANA zone and local wall time; the due instant is derived from them (DST-correct), so a
-//! reminder set for 09:00 stays at 09:00 local across a DST change.
+//! reminder set for 09:00 stays at 09:00 local across a DST change. A timer ("in 2 hours")
+//! keeps its instant instead when the person moves to another zone.
 
 use super::{Store, StoreError, in_tx, now, on_pool, on_writer, returned_row};
 use crate::understand::time::resolve_local;
@@ -77,6 +78,9 @@ pub struct Reminder {
     /// then): a series marked done goes on, and its nudge is no longer waiting for an
     /// answer while this equals `last_fired_at`.
     pub answered_nudge_at: Option<DateTime<Utc>>,
+    /// A timer ("in 2 hours"): when the person moves to another zone it keeps its instant,
+    /// where other reminders keep their wall time.
+    pub keeps_instant: bool,
 }
 
 /// What a new reminder says and when.
@@ -98,6 +102,14 @@ pub struct NewReminder {
     pub explicit_time: bool,
     /// Repeat by this RFC 5545 rule (kind `recurring`); `local_time` is its first occurrence.
     pub rrule: Option<String>,
+    /// The instant the person named, where they named one: of the two instants a wall time
+    /// has when the clocks go back, the one they meant (01:30 EST, an hour after 01:30
+    /// EDT). Ignored unless it is `local_time` in `timezone`; `None` reads the wall time by
+    /// the DST rule (the earlier one).
+    pub instant: Option<DateTime<Utc>>,
+    /// A timer ("in 2 hours"): keeps its instant, not its wall time, if the person moves to
+    /// another zone.
+    pub keeps_instant: bool,
 }
 
 impl NewReminder {
@@ -114,11 +126,38 @@ impl NewReminder {
             chat_id: None,
             explicit_time: true,
             rrule: None,
+            instant: None,
+            keeps_instant: false,
         }
+    }
+
+    /// A one-off reminder the person set for `instant`, kept at its wall time in `timezone`
+    /// (or, a `timer`, at the instant itself) and at the one of that wall time's instants
+    /// they meant when the clocks go back.
+    pub fn custom_at(
+        text: impl Into<String>,
+        timezone: Tz,
+        instant: DateTime<Utc>,
+        timer: bool,
+    ) -> Self {
+        let instant = instant.trunc_subsecs(0);
+        Self {
+            instant: Some(instant),
+            keeps_instant: timer,
+            ..Self::custom(text, timezone, instant.with_timezone(&timezone).naive_local())
+        }
+    }
+
+    /// The instant it is due: the one named, when it is this wall time in this zone, else
+    /// the wall time read by the DST rule.
+    pub(super) fn due_at(&self) -> DateTime<Utc> {
+        self.instant
+            .filter(|named| named.with_timezone(&self.timezone).naive_local() == self.local_time)
+            .unwrap_or_else(|| resolve_local(self.timezone, self.local_time).with_timezone(&Utc))
     }
 }
 
-pub(super) const COLUMNS: &str = "id, user_id, application_id, kind, text, timezone, local_time, due_at, state, chat_id, explicit_time, occurrence, rrule, last_fired_at, answered_nudge_at";
+pub(super) const COLUMNS: &str = "id, user_id, application_id, kind, text, timezone, local_time, due_at, state, chat_id, explicit_time, occurrence, rrule, last_fired_at, answered_nudge_at, keeps_instant";
 
 macro_rules! reminder_from_row {
     ($row:expr) => {{
@@ -148,6 +187,7 @@ macro_rules! reminder_from_row {
             rrule: row.try_get("rrule")?,
             last_fired_at: row.try_get("last_fired_at")?,
             answered_nudge_at: row.try_get("answered_nudge_at")?,
+            keeps_instant: row.try_get("keeps_instant")?,
         }
     }};
 }
@@ -158,12 +198,11 @@ pub(super) use reminder_from_row;
 macro_rules! insert_reminder_on {
     ($conn:expr, $user:expr, $new:expr, $at:expr) => {{
         let new: &$crate::store::NewReminder = $new;
-        let due = $crate::understand::time::resolve_local(new.timezone, new.local_time)
-            .with_timezone(&::chrono::Utc);
+        let due = new.due_at();
         let sql = format!(
             "INSERT INTO reminders (user_id, chat_id, application_id, kind, text, timezone, local_time, \
-             explicit_time, due_at, created_at, updated_at, rrule) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING {}",
+             explicit_time, due_at, created_at, updated_at, rrule, keeps_instant) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) RETURNING {}",
             super::reminders::COLUMNS
         );
         let insert = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -177,7 +216,8 @@ macro_rules! insert_reminder_on {
             .bind(new.explicit_time)
             .bind(due)
             .bind($at)
-            .bind(&new.rrule);
+            .bind(&new.rrule)
+            .bind(new.keeps_instant);
         let row = $crate::store::returned_row!(insert, $conn)?.ok_or(sqlx::Error::RowNotFound)?;
         super::reminders::reminder_from_row!(&row)
     }};
@@ -282,8 +322,9 @@ impl Store {
 
     /// Move one of the user's pending (or fired) reminders to `until`. A time the person
     /// `named` ("until 23:30") is theirs, kept even in their quiet hours like any time they
-    /// set; a while from now ("snooze 2 days") leaves the reminder as it was (an automatic
-    /// nudge still waits out the quiet hours). The instant is stored as it is, with its wall
+    /// set, and a wall time from then on, even on a timer; a while from now ("snooze 2
+    /// days") leaves the reminder as it was (an automatic nudge still waits out the quiet
+    /// hours). The instant is stored as it is, with its wall
     /// time in the reminder's zone beside it; deriving the instant back from the wall time
     /// would pick the wrong one of the two that share a wall time when the clocks go back
     /// ("snooze 1 hour" at 01:30 EDT would land on 01:30 EDT again, and fire at once).
@@ -306,7 +347,7 @@ impl Store {
         );
         let sql = format!(
             "UPDATE reminders SET local_time = $1, due_at = $2, updated_at = $3, state = 'pending', \
-             explicit_time = (explicit_time OR $6) \
+             explicit_time = (explicit_time OR $6), keeps_instant = (keeps_instant AND NOT $6) \
              WHERE user_id = $4 AND id = $5 AND state IN ('pending', 'fired') RETURNING {COLUMNS}"
         );
         let moved = in_tx!(self, tx => {
@@ -395,7 +436,8 @@ impl Store {
     }
 
     /// The person moved to `tz`: it becomes their zone, and their pending reminders keep
-    /// their wall time ("09:00") in it, so their due instants move. One transaction, which
+    /// their wall time ("09:00") in it, so their due instants move; a timer ("in 2 hours")
+    /// keeps its instant, and its wall time is read anew in `tz`. One transaction, which
     /// reads the reminders it moves under its lock (PostgreSQL waits for a batch firing one
     /// of them; SQLite holds the write lock), so a crash cannot leave the zone changed and
     /// the reminders not, and a series fired meanwhile is moved from its next occurrence,
@@ -403,7 +445,7 @@ impl Store {
     pub async fn move_to_timezone(&self, user_id: i64, tz: Tz) -> Result<u64, StoreError> {
         let at = now();
         let pending = format!(
-            "SELECT id, local_time FROM reminders \
+            "SELECT id, local_time, due_at, keeps_instant FROM reminders \
              WHERE user_id = $1 AND state = 'pending' AND timezone <> $2{}",
             match self.backend() {
                 super::Backend::Postgres => " FOR UPDATE",
@@ -413,7 +455,8 @@ impl Store {
         let moved = in_tx!(self, tx => {
             // Reminders before the person, the order forgetting them takes too, so the two
             // never wait for each other.
-            let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(pending))
+            let rows: Vec<(i64, String, DateTime<Utc>, bool)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(pending))
                 .bind(user_id)
                 .bind(tz.name())
                 .fetch_all(&mut *tx)
@@ -423,14 +466,21 @@ impl Store {
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
-            for (id, local) in &rows {
-                let local = NaiveDateTime::parse_from_str(local, LOCAL_FORMAT)
-                    .map_err(|_| StoreError::Corrupt(format!("reminder local time {local:?}")))?;
-                let due = resolve_local(tz, local).with_timezone(&Utc);
+            for (id, local, due, keeps_instant) in &rows {
+                let (local, due) = if *keeps_instant {
+                    (due.with_timezone(&tz).naive_local(), *due)
+                } else {
+                    let local = NaiveDateTime::parse_from_str(local, LOCAL_FORMAT).map_err(|_| {
+                        StoreError::Corrupt(format!("reminder local time {local:?}"))
+                    })?;
+                    (local, resolve_local(tz, local).with_timezone(&Utc))
+                };
                 sqlx::query(
-                    "UPDATE reminders SET timezone = $1, due_at = $2, updated_at = $3 WHERE id = $4",
+                    "UPDATE reminders SET timezone = $1, local_time = $2, due_at = $3, updated_at = $4 \
+                     WHERE id = $5",
                 )
                 .bind(tz.name())
+                .bind(local.format(LOCAL_FORMAT).to_string())
                 .bind(due)
                 .bind(at)
                 .bind(*id)

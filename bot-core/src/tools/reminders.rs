@@ -33,6 +33,10 @@ pub struct CreateParams {
     /// `when` is then the earliest start, moved to the rule's first occurrence.
     #[serde(default)]
     pub repeat: Option<String>,
+    /// A timer, set from now ("in 2 hours"): if the person moves to another zone it keeps
+    /// the instant `when`, instead of its wall time. Not with `repeat`.
+    #[serde(default)]
+    pub keep_instant: bool,
 }
 
 /// Arguments of `list_reminders`.
@@ -159,32 +163,36 @@ impl BuiltinTools {
                 .map_err(internal)?
                 .ok_or_else(|| not_found("application", app))?;
         }
-        let mut local_time = when.with_timezone(&zone).naive_local();
-        let rule = match p.repeat.as_deref() {
+        let new = match p.repeat.as_deref() {
+            Some(_) if p.keep_instant => {
+                return Err(ErrorData::invalid_params(
+                    "a repeating reminder keeps its wall time: `keep_instant` is for one-off timers",
+                    None,
+                ));
+            }
             Some(rule) => {
                 let rule = Recurrence::parse(rule)
                     .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?;
-                local_time = rule.first_from(local_time).ok_or_else(|| {
-                    ErrorData::invalid_params("that rule has no occurrence after `when`", None)
-                })?;
-                Some(rule.as_str().to_owned())
+                let first = rule
+                    .first_from(when.with_timezone(&zone).naive_local())
+                    .ok_or_else(|| {
+                        ErrorData::invalid_params("that rule has no occurrence after `when`", None)
+                    })?;
+                NewReminder {
+                    kind: "recurring".into(),
+                    rrule: Some(rule.as_str().to_owned()),
+                    ..NewReminder::custom(what, zone, first)
+                }
             }
-            None => None,
+            None => NewReminder::custom_at(what, zone, when, p.keep_instant),
         };
         let reminder = self
             .store
             .insert_reminder(
                 self.user_id,
                 &NewReminder {
-                    kind: if rule.is_some() {
-                        "recurring"
-                    } else {
-                        "custom"
-                    }
-                    .into(),
                     application_id: p.application_id,
-                    rrule: rule,
-                    ..NewReminder::custom(what, zone, local_time)
+                    ..new
                 },
             )
             .await

@@ -34,6 +34,10 @@ pub struct ReminderView {
     /// waiting for an answer any more.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_nudge_at: Option<String>,
+    /// A timer ("in 2 hours"): keeps `due_at` if the person moves to another zone, where
+    /// other reminders keep `local_time`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keeps_instant: bool,
 }
 
 impl From<&crate::store::Reminder> for ReminderView {
@@ -51,6 +55,7 @@ impl From<&crate::store::Reminder> for ReminderView {
             repeat: r.rrule.clone(),
             last_nudged_at: r.last_fired_at.map(local),
             answered_nudge_at: r.answered_nudge_at.map(local),
+            keeps_instant: r.keeps_instant,
         }
     }
 }

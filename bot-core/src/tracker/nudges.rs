@@ -27,13 +27,9 @@ fn automatic(
 ) -> NewReminder {
     NewReminder {
         kind: kind.into(),
-        text,
-        timezone: tz,
-        local_time: local,
         application_id: Some(app.id),
-        chat_id: None,
         explicit_time: false,
-        rrule: None,
+        ..NewReminder::custom(text, tz, local)
     }
 }
 

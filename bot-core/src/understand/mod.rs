@@ -162,6 +162,10 @@ pub struct Slots {
     /// then its first occurrence.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat: Option<String>,
+    /// `when` was counted from now by the clock ("in 2 hours"): a timer, kept at its instant
+    /// if the person moves to another zone. Not in the contract's output.
+    #[serde(skip)]
+    pub from_now: bool,
 }
 
 /// The reading of one message.

@@ -100,6 +100,7 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
             let mut spans = found.as_ref().map_or_else(Vec::new, |r| r.spans.clone());
             spans.extend(repeat.as_ref().map(|r| r.span.clone()));
             let masked = mask(text, &spans);
+            slots.from_now = found.as_ref().is_some_and(|r| r.from_now);
             slots.when = found.map(|r| r.instant);
             slots.repeat = repeat.map(|r| r.rule);
             slots.text = reminder_text(&masked);

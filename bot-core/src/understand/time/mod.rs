@@ -42,6 +42,9 @@ pub struct Resolved {
     pub instant: DateTime<FixedOffset>,
     /// Whether a time of day (or part of the day) was said, not defaulted.
     pub has_time: bool,
+    /// Counted from now by the clock ("in 90 minutes", "in 2 hours"): a timer, which means
+    /// the instant rather than a wall time. Whole days count on the calendar, and are not.
+    pub from_now: bool,
     /// Byte ranges of the text that made up the expression, to cut out of other slots.
     pub spans: Vec<Range<usize>>,
 }
@@ -141,6 +144,7 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
             date: instant.date_naive(),
             instant: instant.fixed_offset(),
             has_time: true,
+            from_now: by_the_clock,
             spans,
         });
     }
@@ -176,6 +180,7 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
         date,
         instant: instant.fixed_offset(),
         has_time: time.is_some(),
+        from_now: false,
         spans,
     })
 }
