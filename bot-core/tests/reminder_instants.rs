@@ -25,7 +25,10 @@ async fn the_instant_named_is_kept_when_a_wall_time_comes_twice(store: Store) {
     let second = at("2026-11-01T06:30:00Z");
     for named in [first, second] {
         let r = store
-            .insert_reminder(user, &NewReminder::custom_at("call Anna", NEW_YORK, named, false))
+            .insert_reminder(
+                user,
+                &NewReminder::custom_at("call Anna", NEW_YORK, named, false),
+            )
             .await
             .unwrap();
         assert_eq!(r.due_at, named, "due at the instant named");
@@ -94,7 +97,11 @@ async fn a_timer_keeps_its_instant_when_the_person_moves_zone(store: Store) {
     let moved = store.move_to_timezone(user, ZURICH).await.unwrap();
     assert_eq!(moved, 2);
     let timer = store.reminder(user, timer.id).await.unwrap().unwrap();
-    assert_eq!(timer.due_at, at("2026-12-01T22:00:00Z"), "still in two hours");
+    assert_eq!(
+        timer.due_at,
+        at("2026-12-01T22:00:00Z"),
+        "still in two hours"
+    );
     assert_eq!(timer.timezone, ZURICH);
     assert_eq!(
         timer.local_time.format("%d %H:%M").to_string(),

@@ -115,16 +115,32 @@ fn hours_from_now_are_a_timer_and_days_a_wall_time() {
             .unwrap_or_else(|| panic!("no time found in {text:?}"))
             .from_now
     };
-    for timer in ["in 2 hours", "in 90 minutes", "in half an hour", "in 1.5 days"] {
+    for timer in [
+        "in 2 hours",
+        "in 90 minutes",
+        "in half an hour",
+        "in 1.5 days",
+    ] {
         assert!(from_now(timer), "{timer:?} is a timer");
     }
-    for wall in ["in 3 days", "in a week", "tomorrow at 9", "on Friday at 2pm", "at 5pm"] {
+    for wall in [
+        "in 3 days",
+        "in a week",
+        "tomorrow at 9",
+        "on Friday at 2pm",
+        "at 5pm",
+    ] {
         assert!(!from_now(wall), "{wall:?} is a wall time");
     }
     // The second 01:30 of New York's night of 1 November 2026 (EST), an hour after the
     // first: "in 1 hour" at 01:30 EDT means it, not 01:30 EDT again.
     assert_eq!(
-        when("in 1 hour", "2026-11-01T01:30:00-04:00", NEW_YORK, Bias::Future),
+        when(
+            "in 1 hour",
+            "2026-11-01T01:30:00-04:00",
+            NEW_YORK,
+            Bias::Future
+        ),
         "2026-11-01T01:30:00-05:00"
     );
 }

@@ -47,7 +47,13 @@ impl Core {
         let text = slots.text.unwrap_or_else(|| "your reminder".to_owned());
         let reminder = turn
             .tracker
-            .create_reminder(&text, when, turn.tz, slots.repeat.as_deref(), slots.from_now)
+            .create_reminder(
+                &text,
+                when,
+                turn.tz,
+                slots.repeat.as_deref(),
+                slots.from_now,
+            )
             .await?;
         if let Some(wake) = &self.scheduler_wake {
             wake.notify_one();

@@ -379,6 +379,7 @@ mod tests {
             rrule: rrule.map(str::to_owned),
             last_fired_at: None,
             answered_nudge_at: None,
+            keeps_instant: false,
         }
     }
 

@@ -144,7 +144,11 @@ impl NewReminder {
         Self {
             instant: Some(instant),
             keeps_instant: timer,
-            ..Self::custom(text, timezone, instant.with_timezone(&timezone).naive_local())
+            ..Self::custom(
+                text,
+                timezone,
+                instant.with_timezone(&timezone).naive_local(),
+            )
         }
     }
 
