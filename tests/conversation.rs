@@ -183,8 +183,9 @@ fn after_a_move_a_time_of_day_keeps_its_wall_time_and_a_timer_its_instant() {
         b"I live in New York\nremind me in 3 hours to stretch\nremind me tomorrow at 9am to call Anna\n\
           I moved to Tokyo\nshow my reminders\n",
     ));
+    assert!(out.contains("Your reminders moved with you"), "{out}");
     let listed = out
-        .split("Your reminders")
+        .split("Your reminders (")
         .nth(1)
         .unwrap_or_else(|| panic!("no reminder list:\n{out}"));
     let line = |text: &str| {

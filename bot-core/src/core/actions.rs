@@ -353,25 +353,36 @@ impl Core {
         let Some(zone) = slots.timezone.as_deref().and_then(|z| z.parse::<Tz>().ok()) else {
             return Ok(say(intent, replies::UNKNOWN_TIMEZONE));
         };
-        self.switch_zone(turn, zone).await?;
+        let moved = self.switch_zone(turn, zone).await?;
         let local = turn.now.with_timezone(&zone).format("%H:%M");
+        let reminders = match moved {
+            0 => "",
+            1 => {
+                " Your reminder moved with you: a time of day stays at that time there, \
+                  one set \"in …\" from now still comes when it was due."
+            }
+            _ => {
+                " Your reminders moved with you: times of day stay at those times there, \
+                  ones set \"in …\" from now still come when they were due."
+            }
+        };
         Ok(say(
             intent,
             format!(
-                "Got it: your timezone is now {} (it's {local} there).",
+                "Got it: your timezone is now {} (it's {local} there).{reminders}",
                 zone.name()
             ),
         ))
     }
 
-    /// Record the person's zone and use it for the rest of this turn.
-    pub(super) async fn switch_zone(&self, turn: &mut Turn, zone: Tz) -> Result<()> {
-        // Future reminders keep their wall time in the new zone.
-        self.store.move_to_timezone(turn.user_id, zone).await?;
+    /// Record the person's zone and use it for the rest of this turn. Returns how many of
+    /// their pending reminders moved with them (see `Store::move_to_timezone`).
+    pub(super) async fn switch_zone(&self, turn: &mut Turn, zone: Tz) -> Result<u64> {
+        let moved = self.store.move_to_timezone(turn.user_id, zone).await?;
         turn.tz = zone;
         turn.tz_known = true;
         turn.tracker = self.tools.tracker(turn.user_id, zone).await?;
-        Ok(())
+        Ok(moved)
     }
 
     /// The one application a request is about, or the question to ask instead: which
