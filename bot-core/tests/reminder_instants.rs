@@ -35,17 +35,14 @@ async fn the_instant_named_is_kept_when_a_wall_time_comes_twice(store: Store) {
         assert_eq!(r.local_time.format("%H:%M").to_string(), "01:30");
     }
     // A wall time alone reads by the DST rule: the earlier one.
+    let one_thirty = NaiveDate::from_ymd_opt(2026, 11, 1)
+        .unwrap()
+        .and_hms_opt(1, 30, 0)
+        .unwrap();
     let wall = store
         .insert_reminder(
             user,
-            &NewReminder::custom(
-                "water plants",
-                NEW_YORK,
-                NaiveDate::from_ymd_opt(2026, 11, 1)
-                    .unwrap()
-                    .and_hms_opt(1, 30, 0)
-                    .unwrap(),
-            ),
+            &NewReminder::custom("water plants", NEW_YORK, one_thirty),
         )
         .await
         .unwrap();
@@ -53,14 +50,7 @@ async fn the_instant_named_is_kept_when_a_wall_time_comes_twice(store: Store) {
     // An instant that is not the wall time beside it names nothing: the wall time rules.
     let mismatched = NewReminder {
         instant: Some(at("2026-11-01T09:00:00Z")),
-        ..NewReminder::custom(
-            "stretch",
-            NEW_YORK,
-            NaiveDate::from_ymd_opt(2026, 11, 1)
-                .unwrap()
-                .and_hms_opt(1, 30, 0)
-                .unwrap(),
-        )
+        ..NewReminder::custom("stretch", NEW_YORK, one_thirty)
     };
     let r = store.insert_reminder(user, &mismatched).await.unwrap();
     assert_eq!(r.due_at, first);
