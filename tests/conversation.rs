@@ -211,6 +211,30 @@ fn after_a_move_a_time_of_day_keeps_its_wall_time_and_a_timer_its_instant() {
     );
 }
 
+/// A time the clocks skip is not moved silently: the person is told what it became.
+#[test]
+fn a_reminder_at_a_time_the_clocks_skip_says_when_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    // New York's clocks go from 02:00 to 03:00 on Sunday 9 March 2031.
+    let out = ok_stdout(&chat(
+        dir.path(),
+        None,
+        "lou",
+        b"I live in New York\nremind me on March 9 2031 at 2:30am to check the backup\n\
+          remind me on March 8 2031 at 2:30am to check it again\n",
+    ));
+    assert!(
+        out.contains(
+            "on Sun 09 Mar at 03:30 to check the backup. The clocks go forward that night and skip 02:30, so it's at 03:30."
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("on Sat 08 Mar at 02:30 to check it again.\n"),
+        "no word of the clocks on an ordinary night:\n{out}"
+    );
+}
+
 #[test]
 fn ambiguous_company_asks_which_by_numbered_choice() {
     let dir = tempfile::tempdir().unwrap();

@@ -109,6 +109,32 @@ fn days_keep_the_wall_clock_across_dst_but_hours_are_exact() {
 }
 
 #[test]
+fn a_wall_time_the_clocks_skip_is_reported() {
+    let skipped = |text: &str, tz: Tz| {
+        find(text, at(NOW), tz, Bias::Future)
+            .unwrap_or_else(|| panic!("no time found in {text:?}"))
+            .skipped
+            .map(|t| t.format("%H:%M").to_string())
+    };
+    // Zurich springs forward on 28 March 2027, New York on 14 March 2027.
+    assert_eq!(
+        skipped("on March 28 2027 at 2:30", ZURICH),
+        Some("02:30".into())
+    );
+    assert_eq!(
+        skipped("on March 14 2027 at 2:15am", NEW_YORK),
+        Some("02:15".into())
+    );
+    assert_eq!(skipped("on March 28 2027 at 3:30", ZURICH), None);
+    assert_eq!(skipped("on March 14 2027 at 2:15am", ZURICH), None);
+    assert_eq!(
+        skipped("on October 31 2027 at 2:30", ZURICH),
+        None,
+        "twice, not skipped"
+    );
+}
+
+#[test]
 fn hours_from_now_are_a_timer_and_days_a_wall_time() {
     let from_now = |text: &str| {
         find(text, at(NOW), ZURICH, Bias::Future)

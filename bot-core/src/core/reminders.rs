@@ -65,9 +65,16 @@ impl Core {
                 local(&reminder, turn)
             ),
             None => format!(
-                "OK — I'll remind you {} to {}.",
+                "OK — I'll remind you {} to {}.{}",
                 local(&reminder, turn),
-                addressed(&reminder.text)
+                addressed(&reminder.text),
+                match (slots.skipped_time, reminder.local_time.get(11..16)) {
+                    (Some(said), Some(set)) => format!(
+                        " The clocks go forward that night and skip {}, so it's at {set}.",
+                        said.format("%H:%M")
+                    ),
+                    _ => String::new(),
+                }
             ),
         };
         Ok(say(intent, text))

@@ -27,7 +27,7 @@ pub use lexicon::city_timezone;
 pub use slots::{status_word, zone_of_place};
 
 use crate::tracker::Status;
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -166,6 +166,10 @@ pub struct Slots {
     /// if the person moves to another zone. Not in the contract's output.
     #[serde(skip)]
     pub from_now: bool,
+    /// The time of day said for `when`, when the clocks skip it that day (spring forward),
+    /// so `when` is later: the person is told. Not in the contract's output.
+    #[serde(skip)]
+    pub skipped_time: Option<NaiveTime>,
 }
 
 /// The reading of one message.

@@ -45,6 +45,9 @@ pub struct Resolved {
     /// Counted from now by the clock ("in 90 minutes", "in 2 hours"): a timer, which means
     /// the instant rather than a wall time. Whole days count on the calendar, and are not.
     pub from_now: bool,
+    /// The wall time meant, when the clocks skip it that day (spring forward): `instant`
+    /// is then that much later, and the person should be told.
+    pub skipped: Option<NaiveTime>,
     /// Byte ranges of the text that made up the expression, to cut out of other slots.
     pub spans: Vec<Range<usize>>,
 }
@@ -77,6 +80,11 @@ pub fn resolve_local(tz: Tz, local: NaiveDateTime) -> DateTime<Tz> {
             tz.from_utc_datetime(&utc)
         }
     }
+}
+
+/// `local`'s time of day, when the clocks of `tz` skip it (it lies in the spring-forward gap).
+fn skipped_by_clocks(tz: Tz, local: NaiveDateTime) -> Option<NaiveTime> {
+    matches!(tz.from_local_datetime(&local), LocalResult::None).then(|| local.time())
 }
 
 const NUM: &str = r"(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|ninety|a couple of|a few|half an?)";
@@ -130,21 +138,22 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
         // Whole days, weeks and months count on the calendar; a fraction of one ("in 1.5
         // days") is its length in minutes, as hours are.
         let by_the_clock = unit.starts_with("min") || unit.starts_with('h') || n.fract() != 0.0;
-        let instant = if by_the_clock {
+        let (instant, skipped) = if by_the_clock {
             let minutes = n * minutes_per(unit);
             // Absurd amounts ("in 10^20 minutes") resolve to nothing rather than overflow.
             let offset = Duration::try_seconds((minutes * 60.0).round() as i64)?;
-            local_now.checked_add_signed(offset)?
+            (local_now.checked_add_signed(offset)?, None)
         } else {
             let date = add_calendar(today, unit, n as i64)?;
-            let wall = time.unwrap_or(local_now.time());
-            resolve_local(tz, date.and_time(wall))
+            let wall = date.and_time(time.unwrap_or(local_now.time()));
+            (resolve_local(tz, wall), skipped_by_clocks(tz, wall))
         };
         return Some(Resolved {
             date: instant.date_naive(),
             instant: instant.fixed_offset(),
             has_time: true,
             from_now: by_the_clock,
+            skipped,
             spans,
         });
     }
@@ -174,13 +183,15 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
         }
         (None, None) => return None,
     };
-    let instant = resolve_local(tz, date.and_time(time.unwrap_or(DEFAULT_TIME)));
+    let wall = date.and_time(time.unwrap_or(DEFAULT_TIME));
+    let instant = resolve_local(tz, wall);
     spans.sort_by_key(|r| r.start);
     Some(Resolved {
         date,
         instant: instant.fixed_offset(),
         has_time: time.is_some(),
         from_now: false,
+        skipped: skipped_by_clocks(tz, wall),
         spans,
     })
 }
