@@ -67,21 +67,14 @@ async fn a_timer_keeps_its_instant_when_the_person_moves_zone(store: Store) {
     let user = console_person(&store, "bob").await;
     // Set at 15:00 in New York (20:00 UTC): a timer for 17:00 there, and a reminder for
     // 09:00 tomorrow.
-    let timer = store
-        .insert_reminder(
-            user,
-            &NewReminder::custom_at("stretch", NEW_YORK, at("2026-12-01T22:00:00Z"), true),
-        )
-        .await
-        .unwrap();
+    let set = |text: &'static str, instant: &str, timer: bool| {
+        let new = NewReminder::custom_at(text, NEW_YORK, at(instant), timer);
+        let store = store.clone();
+        async move { store.insert_reminder(user, &new).await.unwrap() }
+    };
+    let timer = set("stretch", "2026-12-01T22:00:00Z", true).await;
     assert!(timer.keeps_instant);
-    let nine = store
-        .insert_reminder(
-            user,
-            &NewReminder::custom_at("call Anna", NEW_YORK, at("2026-12-02T14:00:00Z"), false),
-        )
-        .await
-        .unwrap();
+    let nine = set("call Anna", "2026-12-02T14:00:00Z", false).await;
     assert!(!nine.keeps_instant);
 
     let moved = store.move_to_timezone(user, ZURICH).await.unwrap();

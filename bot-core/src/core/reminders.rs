@@ -16,6 +16,7 @@ use crate::tracker::title;
 use crate::understand::time::resolve_local;
 use crate::understand::{Intent, Slots};
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 
 impl Core {
     pub(super) async fn set_reminder(&self, turn: &mut Turn, slots: Slots) -> Result<Answer> {
@@ -68,10 +69,11 @@ impl Core {
                 "OK — I'll remind you {} to {}.{}",
                 local(&reminder, turn),
                 addressed(&reminder.text),
-                match (slots.skipped_time, reminder.local_time.get(11..16)) {
-                    (Some(said), Some(set)) => format!(
-                        " The clocks go forward that night and skip {}, so it's at {set}.",
-                        said.format("%H:%M")
+                match (slots.skipped_time, due_here(&reminder, turn)) {
+                    (Some(said), Some(due)) => format!(
+                        " The clocks go forward that night and skip {}, so it's at {}.",
+                        said.format("%H:%M"),
+                        due.format("%H:%M")
                     ),
                     _ => String::new(),
                 }
@@ -500,11 +502,15 @@ fn series_not_snoozed(id: i64) -> String {
 
 /// A reminder's time in the person's zone, e.g. "on Wed 25 Nov at 09:30".
 fn local(reminder: &ReminderView, turn: &Turn) -> String {
-    match DateTime::parse_from_rfc3339(&reminder.due_at) {
-        Ok(due) => {
-            let due = due.with_timezone(&turn.tz);
-            format!("on {} at {}", due.format("%a %d %b"), due.format("%H:%M"))
-        }
-        Err(_) => reminder.due_at.clone(),
+    match due_here(reminder, turn) {
+        Some(due) => format!("on {} at {}", due.format("%a %d %b"), due.format("%H:%M")),
+        None => reminder.due_at.clone(),
     }
+}
+
+/// When `reminder` is due, on the person's clock; `None` if the tool's time is unreadable.
+fn due_here(reminder: &ReminderView, turn: &Turn) -> Option<DateTime<Tz>> {
+    DateTime::parse_from_rfc3339(&reminder.due_at)
+        .ok()
+        .map(|due| due.with_timezone(&turn.tz))
 }
