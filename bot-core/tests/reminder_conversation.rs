@@ -162,6 +162,39 @@ async fn a_snooze_of_days_keeps_the_clock_time_across_the_change(store: Store) {
     );
 }
 
+async fn a_series_said_for_a_time_the_clocks_skip_keeps_that_time(store: Store) {
+    let h = Harness::new(store.clone());
+    // Zurich (the harness's zone) moves its clocks forward at 02:00 on Sunday 28 March 2027.
+    let set = h
+        .send(
+            "remind me every year on March 28 at 2:30am to renew my certification",
+            None,
+        )
+        .await;
+    assert!(
+        set.text.ends_with(
+            "The clocks go forward that night and skip 02:30, so the first one is at 03:30."
+        ),
+        "{set:?}"
+    );
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    let wall = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap();
+    let series = store.list_reminders(1, false).await.unwrap();
+    let [series] = series.as_slice() else {
+        panic!("one series: {series:?}")
+    };
+    assert_eq!(series.local_time, wall("2027-03-28T02:30"));
+    assert_eq!(series.due_at, at("2027-03-28T01:30:00Z"), "03:30 CEST");
+
+    // It goes out at 03:30 that night, and at 02:30 the next year.
+    let scheduler = bot_core::scheduler::Scheduler::new(store.clone(), "worker");
+    let fired = scheduler.tick(series.due_at).await.unwrap();
+    assert_eq!(fired.len(), 1);
+    let next = store.reminder(1, series.id).await.unwrap().unwrap();
+    assert_eq!(next.local_time, wall("2028-03-28T02:30"));
+    assert_eq!(next.due_at, at("2028-03-28T00:30:00Z"), "02:30 CEST");
+}
+
 async fn a_snooze_naming_no_reminder_is_about_the_last_nudge(store: Store) {
     let h = Harness::new(store.clone());
     h.send("remind me tomorrow at 9 to call Anna about the offer", None)
@@ -283,5 +316,6 @@ both_backends!(
     a_snooze_naming_no_reminder_is_about_the_nudge_still_waiting,
     reminders_are_snoozed_cancelled_and_done_by_number_or_words,
     a_snooze_of_days_keeps_the_clock_time_across_the_change,
+    a_series_said_for_a_time_the_clocks_skip_keeps_that_time,
     a_snooze_naming_no_reminder_is_about_the_last_nudge,
 );

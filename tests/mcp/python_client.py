@@ -154,6 +154,15 @@ async def exercise_reminders(session, app_id):
     check("a repeat rule makes a recurring reminder from its first occurrence",
           w.get("kind") == "recurring" and w.get("local_time") == "2030-12-09T09:00:00"
           and w.get("repeat") == "FREQ=WEEKLY;BYDAY=MO", weekly)
+    # New York skips 02:30 on 9 Mar 2031: a series given that wall time keeps it, its first
+    # occurrence is at 03:30 EDT.
+    yearly = await session.call_tool("create_reminder", {"text": "renew my certification",
+                                                         "when": "2031-03-09T02:30",
+                                                         "timezone": "America/New_York",
+                                                         "repeat": "FREQ=YEARLY"})
+    y = yearly.structured_content or {}
+    check("a series given a wall time the clocks skip keeps it",
+          y.get("local_time") == "2031-03-09T02:30:00" and y.get("due_at") == "2031-03-09T03:30:00-04:00", yearly)
     err = await tool_error(session, "create_reminder", {"text": "x", "when": "2030-12-04T17:00:00+01:00",
                                                         "repeat": "FREQ=MINUTELY"})
     check("a rule repeating more often than daily is refused", err is not None and "at most daily" in err, err)

@@ -5,7 +5,7 @@
 //! anything happens.
 
 use super::actions::{Result, Target, Turn, say};
-use super::tool_client::Snooze;
+use super::tool_client::{ReminderTime, Snooze};
 use super::{Answer, Core, replies};
 use crate::addressing::addressed;
 use crate::recurrence::describe;
@@ -15,7 +15,7 @@ use crate::tools::ReminderView;
 use crate::tracker::title;
 use crate::understand::time::resolve_local;
 use crate::understand::{Intent, Slots};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 impl Core {
@@ -46,37 +46,49 @@ impl Core {
             ));
         }
         let text = slots.text.unwrap_or_else(|| "your reminder".to_owned());
-        let reminder = turn
-            .tracker
-            .create_reminder(
-                &text,
-                when,
-                turn.tz,
-                slots.repeat.as_deref(),
-                slots.from_now,
-            )
-            .await?;
+        let at = match slots.repeat.as_deref() {
+            // A series keeps the time of day said, even when the clocks skip it on its first
+            // day (that one occurrence is then later); the instant would have lost it.
+            Some(rule) => {
+                let said = when.with_timezone(&turn.tz).naive_local();
+                ReminderTime::Series {
+                    rule,
+                    from: slots
+                        .skipped_time
+                        .map_or(said, |time| said.date().and_time(time)),
+                }
+            }
+            None => ReminderTime::Once {
+                at: when,
+                timer: slots.from_now,
+            },
+        };
+        let reminder = turn.tracker.create_reminder(&text, at, turn.tz).await?;
         if let Some(wake) = &self.scheduler_wake {
             wake.notify_one();
         }
+        // The time of day said, when the clocks skip it on the (first) day it is due.
+        let skipped = slots.skipped_time.or_else(|| skipped_wall_time(&reminder));
+        let clocks = |first: &str| match (skipped, due_here(&reminder, turn)) {
+            (Some(said), Some(due)) => format!(
+                " The clocks go forward that night and skip {}, so {first} at {}.",
+                said.format("%H:%M"),
+                due.format("%H:%M")
+            ),
+            _ => String::new(),
+        };
         let text = match reminder.repeat.as_deref().and_then(describe) {
             Some(rhythm) => format!(
-                "OK — I'll remind you {rhythm} to {}, starting {}.",
+                "OK — I'll remind you {rhythm} to {}, starting {}.{}",
                 addressed(&reminder.text),
-                local(&reminder, turn)
+                local(&reminder, turn),
+                clocks("the first one is")
             ),
             None => format!(
                 "OK — I'll remind you {} to {}.{}",
                 local(&reminder, turn),
                 addressed(&reminder.text),
-                match (slots.skipped_time, due_here(&reminder, turn)) {
-                    (Some(said), Some(due)) => format!(
-                        " The clocks go forward that night and skip {}, so it's at {}.",
-                        said.format("%H:%M"),
-                        due.format("%H:%M")
-                    ),
-                    _ => String::new(),
-                }
+                clocks("it's")
             ),
         };
         Ok(say(intent, text))
@@ -513,4 +525,13 @@ fn due_here(reminder: &ReminderView, turn: &Turn) -> Option<DateTime<Tz>> {
     DateTime::parse_from_rfc3339(&reminder.due_at)
         .ok()
         .map(|due| due.with_timezone(&turn.tz))
+}
+
+/// The wall time `reminder` keeps, when its zone's clocks skip it on the day it is due (a
+/// series started in the spring-forward gap): it is due later that day than it says.
+fn skipped_wall_time(reminder: &ReminderView) -> Option<NaiveTime> {
+    let kept = NaiveDateTime::parse_from_str(&reminder.local_time, "%Y-%m-%dT%H:%M:%S").ok()?;
+    let zone: Tz = reminder.timezone.parse().ok()?;
+    let due = DateTime::parse_from_rfc3339(&reminder.due_at).ok()?;
+    (due.with_timezone(&zone).naive_local() > kept).then(|| kept.time())
 }

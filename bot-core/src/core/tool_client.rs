@@ -10,7 +10,7 @@ use crate::tools::{
     ReminderView, TrackResult,
 };
 use crate::tracker::{Status, TrackOutcome, find_company};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use rmcp::model::CallToolResult;
 use serde::de::DeserializeOwned;
@@ -234,21 +234,26 @@ impl TrackerClient {
             .await
     }
 
-    /// Create a reminder at `when`, keeping its wall time in `tz` (a `timer` its instant);
-    /// with `repeat` (an RRULE) a recurring one starting at its first occurrence from `when`.
+    /// Create a reminder `when` says, keeping its wall time in `tz` (a timer its instant); a
+    /// series starts at its first occurrence from the wall time given.
     pub(crate) async fn create_reminder(
         &self,
         text: &str,
-        when: DateTime<FixedOffset>,
+        when: ReminderTime<'_>,
         tz: Tz,
-        repeat: Option<&str>,
-        timer: bool,
     ) -> Result<ReminderView, OrchestratorError> {
-        let mut args = json!({ "text": text, "when": when.to_rfc3339(), "timezone": tz.name() });
-        if let Some(rule) = repeat {
-            args["repeat"] = json!(rule);
-        } else if timer {
-            args["keep_instant"] = json!(true);
+        let mut args = json!({ "text": text, "timezone": tz.name() });
+        match when {
+            ReminderTime::Once { at, timer } => {
+                args["when"] = json!(at.to_rfc3339());
+                if timer {
+                    args["keep_instant"] = json!(true);
+                }
+            }
+            ReminderTime::Series { rule, from } => {
+                args["when"] = json!(from.format("%Y-%m-%dT%H:%M:%S").to_string());
+                args["repeat"] = json!(rule);
+            }
         }
         self.call_on("reminders", "create_reminder", args)
             .await?
@@ -359,4 +364,17 @@ fn malformed(tool: &str, reason: &str) -> OrchestratorError {
         tool: tool.to_owned(),
         reason: format!("unexpected result: {reason}"),
     }
+}
+
+/// When a reminder set in conversation is due.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ReminderTime<'a> {
+    /// Once, at `at`; a `timer` ("in 2 hours") keeps that instant if the person moves.
+    Once {
+        at: DateTime<FixedOffset>,
+        timer: bool,
+    },
+    /// By the RRULE `rule`, from the wall time `from` on: the time the person said, even
+    /// when the clocks skip it on the first day.
+    Series { rule: &'a str, from: NaiveDateTime },
 }

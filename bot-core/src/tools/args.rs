@@ -2,7 +2,7 @@
 
 use super::{MAX_NAME, MAX_TEXT};
 use crate::store::StoreError;
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use rmcp::ErrorData;
 
 pub(super) fn internal(err: StoreError) -> ErrorData {
@@ -82,4 +82,65 @@ pub(super) fn parse_instant(value: &str, field: &str) -> Result<DateTime<Utc>, E
         ));
     }
     Ok(instant)
+}
+
+/// A time a tool is given: an instant, or a wall time to be read in a zone the call names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum When {
+    /// RFC 3339 with an offset: one instant.
+    Instant(DateTime<Utc>),
+    /// A date and time of day without an offset: the time on the clock, whichever instant
+    /// the zone makes of it. A series keeps it even on a day the clocks skip it, where an
+    /// instant would have no such wall time left to keep.
+    Wall(NaiveDateTime),
+}
+
+/// [`When`] from RFC 3339 with an offset, or a local `YYYY-MM-DDTHH:MM[:SS]` without one;
+/// up to the end of year 9999 either way.
+pub(super) fn parse_when(value: &str, field: &str) -> Result<When, ErrorData> {
+    let trimmed = value.trim();
+    let wall = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(trimmed, format).ok());
+    match wall {
+        Some(wall) if wall.year() > 9999 => Err(ErrorData::invalid_params(
+            format!("{field} is too far in the future"),
+            None,
+        )),
+        Some(wall) => Ok(When::Wall(wall)),
+        None => parse_instant(value, field).map(When::Instant).map_err(|_| {
+            ErrorData::invalid_params(
+                format!(
+                    "{field} must be RFC 3339 with an offset, or a local date and time \
+                         without one (YYYY-MM-DDTHH:MM), got {value:?}"
+                ),
+                None,
+            )
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{When, parse_when};
+    use chrono::{DateTime, NaiveDateTime};
+
+    #[test]
+    fn a_time_is_an_instant_with_an_offset_and_a_wall_time_without() {
+        let wall = NaiveDateTime::parse_from_str("2027-03-14T02:30", "%Y-%m-%dT%H:%M").unwrap();
+        assert_eq!(parse_when("2027-03-14T02:30", "when"), Ok(When::Wall(wall)));
+        assert_eq!(
+            parse_when(" 2027-03-14T02:30:00 ", "when"),
+            Ok(When::Wall(wall))
+        );
+        let instant = DateTime::parse_from_rfc3339("2027-03-14T03:30:00-04:00").unwrap();
+        assert_eq!(
+            parse_when("2027-03-14T03:30:00-04:00", "when"),
+            Ok(When::Instant(instant.to_utc()))
+        );
+        let refused = parse_when("next Sunday", "when").unwrap_err();
+        assert!(refused.message.contains("without one"), "{refused:?}");
+        let refused = parse_when("+12027-03-14T02:30", "when").unwrap_err();
+        assert!(refused.message.contains("too far"), "{refused:?}");
+    }
 }

@@ -2,12 +2,12 @@
 //! the scheduler that fires them reads the same rows.
 
 use super::BuiltinTools;
-use super::args::{internal, not_found, parse_instant, text};
+use super::args::{When, internal, not_found, parse_instant, parse_when, text};
 use super::views::ReminderView;
 use crate::preferences::{MAX_FOLLOW_UP_DAYS, NudgePreferences};
 use crate::recurrence::Recurrence;
 use crate::store::{NewReminder, ReminderState};
-use crate::understand::time::later_by;
+use crate::understand::time::{later_by, resolve_local};
 use chrono::{Duration, NaiveTime};
 use chrono_tz::Tz;
 use rmcp::handler::server::wrapper::Parameters;
@@ -21,7 +21,10 @@ use serde::{Deserialize, Serialize};
 pub struct CreateParams {
     /// What to remind the person of.
     pub text: String,
-    /// When, RFC 3339 with an offset (e.g. 2026-12-01T09:00:00+01:00).
+    /// When: an instant, RFC 3339 with an offset (e.g. 2026-12-01T09:00:00+01:00), or a
+    /// wall time without one (e.g. 2027-03-14T02:30), read in `timezone`. A series started
+    /// on a day the clocks skip its time needs the wall time: from an instant it would keep
+    /// the time the clocks moved it to.
     pub when: String,
     /// IANA zone whose wall time the reminder keeps (default: the person's zone).
     #[serde(default)]
@@ -146,7 +149,7 @@ impl BuiltinTools {
         Parameters(p): Parameters<CreateParams>,
     ) -> Result<Json<ReminderView>, ErrorData> {
         let what = text(&p.text, "text")?;
-        let when = parse_instant(&p.when, "when")?;
+        let when = parse_when(&p.when, "when")?;
         let zone = match p.timezone.as_deref() {
             Some(name) => name.parse::<Tz>().map_err(|_| {
                 ErrorData::invalid_params(
@@ -173,18 +176,26 @@ impl BuiltinTools {
             Some(rule) => {
                 let rule = Recurrence::parse(rule)
                     .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?;
-                let first = rule
-                    .first_from(when.with_timezone(&zone).naive_local())
-                    .ok_or_else(|| {
-                        ErrorData::invalid_params("that rule has no occurrence after `when`", None)
-                    })?;
+                let start = match when {
+                    When::Instant(at) => at.with_timezone(&zone).naive_local(),
+                    When::Wall(wall) => wall,
+                };
+                let first = rule.first_from(start).ok_or_else(|| {
+                    ErrorData::invalid_params("that rule has no occurrence after `when`", None)
+                })?;
                 NewReminder {
                     kind: "recurring".into(),
                     rrule: Some(rule.as_str().to_owned()),
                     ..NewReminder::custom(what, zone, first)
                 }
             }
-            None => NewReminder::custom_at(what, zone, when, p.keep_instant),
+            None => match when {
+                When::Instant(at) => NewReminder::custom_at(what, zone, at, p.keep_instant),
+                When::Wall(wall) if p.keep_instant => {
+                    NewReminder::custom_at(what, zone, resolve_local(zone, wall).to_utc(), true)
+                }
+                When::Wall(wall) => NewReminder::custom(what, zone, wall),
+            },
         };
         let reminder = self
             .store
