@@ -172,6 +172,48 @@ fn the_timezone_is_asked_once_then_remembered() {
 
 /// A person who moves keeps "tomorrow at 9am" at 09:00 where they are now, and "in 3 hours"
 /// in three hours, not at the old zone's wall time.
+/// Something else asked while the timezone question is open is answered, not taken for a
+/// place, and every request that waited for the zone is carried out once it is known.
+#[test]
+fn requests_waiting_for_the_timezone_are_kept_while_other_things_are_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok_stdout(&chat(
+        dir.path(),
+        None,
+        "kim",
+        b"I applied to Vercel for the frontend role
+\
+          Vercel invited me to an interview next Monday at 8:00
+\
+          show my applications
+\
+          remind me next Friday at 5pm to send the portfolio
+\
+          New York
+\
+          show my reminders
+",
+    ));
+    assert!(
+        !out.contains("I don't know that place"),
+        "a request is not a place:\n{out}"
+    );
+    assert!(
+        out.contains("#1 Vercel")
+            && out.contains("I still need your timezone for \"Vercel invited me to an interview next Monday at 8:00\""),
+        "the list is shown and the question stays open:\n{out}"
+    );
+    assert!(out.contains("I'll use America/New_York"), "{out}");
+    assert!(
+        out.contains("from Applied to Interview") && out.contains("08:00 E"),
+        "the interview that waited is recorded at 08:00 New York time:\n{out}"
+    );
+    assert!(
+        out.contains("at 17:00 to send the portfolio"),
+        "the reminder that waited too is set:\n{out}"
+    );
+}
+
 #[test]
 fn after_a_move_a_time_of_day_keeps_its_wall_time_and_a_timer_its_instant() {
     let dir = tempfile::tempdir().unwrap();

@@ -110,6 +110,7 @@ impl Core {
         if slots.when.is_some() && !turn.tz_known && intent != Intent::SetTimezone {
             turn.state.pending = Some(Pending::Timezone {
                 text: text.to_owned(),
+                later: Vec::new(),
             });
             return Ok(say(intent, replies::ASK_TIMEZONE));
         }

@@ -62,8 +62,13 @@ pub enum Pending {
     ConfirmRemove { application_id: i64 },
     /// Delete everything kept about the person? (destructive: asked with buttons)
     ConfirmForget,
-    /// We need the person's timezone before acting on `text`.
-    Timezone { text: String },
+    /// We need the person's timezone before acting on `text`, and on the `later` requests
+    /// that needed it too while the question was open (oldest first).
+    Timezone {
+        text: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        later: Vec<String>,
+    },
 }
 
 /// Button payloads. Each is checked against the pending question and the store before it
@@ -81,4 +86,25 @@ pub mod payload {
     pub const REMOVE: &str = "remove:";
     /// Confirms deleting all of the person's data.
     pub const FORGET: &str = "forget:confirm";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DialogueState, Pending};
+
+    /// A timezone question stored before requests could wait beside it still reads, and
+    /// one with nothing waiting beside it is stored as it was.
+    #[test]
+    fn a_timezone_question_reads_as_stored_before_requests_could_wait_with_it() {
+        let stored = r#"{"pending":{"awaiting":"timezone","text":"remind me at 9"}}"#;
+        let state = DialogueState::from_stored(Some(stored));
+        assert_eq!(
+            state.pending,
+            Some(Pending::Timezone {
+                text: "remind me at 9".into(),
+                later: Vec::new(),
+            })
+        );
+        assert_eq!(state.to_stored().as_deref(), Some(stored));
+    }
 }

@@ -168,26 +168,64 @@ impl Core {
                 };
                 Ok(Some(self.resume(turn, intent, slots).await?))
             }
-            Pending::Timezone { text: original } => match understand::zone_of_place(text) {
-                Some(zone) => {
+            Pending::Timezone {
+                text: original,
+                later,
+            } => {
+                if let Some(zone) = understand::zone_of_place(text) {
                     self.switch_zone(turn, zone).await?;
-                    let understood = self.understand(turn, &original).await?;
-                    let mut done = self.act(turn, understood, &original).await?;
-                    done.messages.insert(
-                        0,
-                        Outbound::text(format!(
-                            "Thanks — I'll use {} for your times.",
-                            zone.name()
-                        )),
+                    let mut done = say(
+                        Intent::SetTimezone,
+                        format!("Thanks — I'll use {} for your times.", zone.name()),
                     );
-                    Ok(Some(done))
+                    for waiting in std::iter::once(&original).chain(&later) {
+                        let understood = self.understand(turn, waiting).await?;
+                        let answer = self.act(turn, understood, waiting).await?;
+                        done.intent = answer.intent;
+                        done.messages.extend(answer.messages);
+                    }
+                    return Ok(Some(done));
                 }
-                None if replies::looks_like_place(text) => {
-                    turn.state.pending = Some(Pending::Timezone { text: original });
-                    Ok(Some(say(Intent::SetTimezone, replies::UNKNOWN_TIMEZONE)))
+                let fresh = self.understand(turn, text).await?;
+                if fresh.intent != Intent::Unknown
+                    && fresh.confidence >= 0.85
+                    && fresh.rule != "smalltalk"
+                {
+                    // Something else asked meanwhile: it is answered, and the question
+                    // stays open, so what was said before is not lost.
+                    let mut done = self.act(turn, fresh, text).await?;
+                    match turn.state.pending.take() {
+                        // It needs the zone too: it waits with the rest.
+                        Some(Pending::Timezone { text: newer, .. }) => {
+                            let mut later = later;
+                            later.push(newer);
+                            turn.state.pending = Some(Pending::Timezone {
+                                text: original,
+                                later,
+                            });
+                        }
+                        None => {
+                            done.messages
+                                .push(Outbound::text(replies::still_need_timezone(&original)));
+                            turn.state.pending = Some(Pending::Timezone {
+                                text: original,
+                                later,
+                            });
+                        }
+                        // A question of its own: that one is open now.
+                        other => turn.state.pending = other,
+                    }
+                    return Ok(Some(done));
                 }
-                None => Ok(None),
-            },
+                if replies::looks_like_place(text) {
+                    turn.state.pending = Some(Pending::Timezone {
+                        text: original,
+                        later,
+                    });
+                    return Ok(Some(say(Intent::SetTimezone, replies::UNKNOWN_TIMEZONE)));
+                }
+                Ok(None)
+            }
         }
     }
 

@@ -15,6 +15,14 @@ pub(crate) const UNKNOWN_TIMEZONE: &str = "I don't know that place's timezone. T
 pub(crate) const STALE_BUTTON: &str =
     "That button is no longer active — the question it answered was already settled.";
 
+/// The timezone question, asked again after answering something else meanwhile: the
+/// request that needs it is still waiting.
+pub(crate) fn still_need_timezone(waiting: &str) -> String {
+    format!(
+        "I still need your timezone for \"{waiting}\" — which city are you in? (Or say \"never mind\".)"
+    )
+}
+
 /// Files the adapter refused, each with its reason.
 pub(crate) fn refused_files(files: &[crate::message::RefusedFile]) -> Answer {
     let lines: Vec<String> = files
