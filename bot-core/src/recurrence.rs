@@ -58,10 +58,14 @@ impl Recurrence {
         ) {
             return Err(RecurrenceError::TooFrequent);
         }
-        let recurrence = Self {
-            text: parsed.to_string(),
-            rule: parsed,
+        // The crate's own form, except where it loses part of the rule: it writes "the first
+        // Monday" (BYDAY=1MO) as every Monday. Such a rule is kept as it was given.
+        let shown = parsed.to_string();
+        let text = match shown.parse::<RRule<Unvalidated>>() {
+            Ok(again) if again.get_by_weekday() == parsed.get_by_weekday() => shown,
+            _ => body.to_ascii_uppercase(),
         };
+        let recurrence = Self { text, rule: parsed };
         // Validation needs a start; any wall time shows whether the rule is coherent.
         let probe = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
             .expect("a valid date")
@@ -150,6 +154,25 @@ pub fn describe(rule: &str) -> Option<String> {
         Frequency::Monthly => "month",
         _ => "year",
     };
+    // "the first Monday of every month".
+    if let (Frequency::Monthly, [rrule::NWeekday::Nth(nth, day)]) =
+        (rule.get_freq(), rule.get_by_weekday())
+    {
+        let ordinal = match nth {
+            1 => "first",
+            2 => "second",
+            3 => "third",
+            4 => "fourth",
+            5 => "fifth",
+            -1 => "last",
+            _ => return None,
+        };
+        let months = match interval {
+            1 => "every month".to_owned(),
+            n => format!("every {n} months"),
+        };
+        return Some(format!("on the {ordinal} {} of {months}", day_name(*day)));
+    }
     let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
     Some(match (interval, days.as_slice()) {
         (1, []) => format!("every {unit}"),
@@ -223,6 +246,23 @@ mod tests {
     }
 
     #[test]
+    fn the_first_monday_of_every_month() {
+        let rule = Recurrence::parse("FREQ=MONTHLY;BYDAY=1MO").expect("a valid rule");
+        assert_eq!(rule.as_str(), "FREQ=MONTHLY;BYDAY=1MO", "stored as said");
+        assert_eq!(
+            Recurrence::parse("freq=monthly;byday=-1fr")
+                .expect("a valid rule")
+                .as_str(),
+            "FREQ=MONTHLY;BYDAY=-1FR"
+        );
+        // Said on Tuesday 1 Dec 2026, "Monday" is 7 Dec: the first Monday of December.
+        let first = rule.first_from(at("2026-12-07 09:00")).expect("a first");
+        assert_eq!(first, at("2026-12-07 09:00"));
+        let caught = rule.catch_up(first, |_| false);
+        assert_eq!(caught.next, Some(at("2027-01-04 09:00")));
+    }
+
+    #[test]
     fn rules_in_words() {
         assert_eq!(
             describe("FREQ=WEEKLY;BYDAY=MO").as_deref(),
@@ -240,6 +280,14 @@ mod tests {
         assert_eq!(
             describe("FREQ=WEEKLY;INTERVAL=2").as_deref(),
             Some("every 2 weeks")
+        );
+        assert_eq!(
+            describe("FREQ=MONTHLY;BYDAY=1MO").as_deref(),
+            Some("on the first Monday of every month")
+        );
+        assert_eq!(
+            describe("FREQ=MONTHLY;INTERVAL=2;BYDAY=-1FR").as_deref(),
+            Some("on the last Friday of every 2 months")
         );
         assert_eq!(describe("nonsense"), None);
     }

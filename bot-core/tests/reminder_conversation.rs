@@ -195,6 +195,42 @@ async fn a_series_said_for_a_time_the_clocks_skip_keeps_that_time(store: Store) 
     assert_eq!(next.due_at, at("2028-03-28T00:30:00Z"), "02:30 CEST");
 }
 
+async fn the_first_monday_of_every_month_comes_round_monthly(store: Store) {
+    use chrono::Datelike;
+    let h = Harness::new(store.clone());
+    let set = h
+        .send(
+            "remind me every first Monday of the month to update my tracker",
+            None,
+        )
+        .await;
+    assert!(
+        set.text.starts_with(
+            "OK — I'll remind you on the first Monday of every month to update your tracker, starting on Mon"
+        ),
+        "{set:?}"
+    );
+    let first_monday = |at: chrono::NaiveDateTime| {
+        at.weekday() == chrono::Weekday::Mon && at.day() <= 7 && at.time().to_string() == "09:00:00"
+    };
+    let series = store.list_reminders(1, false).await.unwrap();
+    let [series] = series.as_slice() else {
+        panic!("one series: {series:?}")
+    };
+    assert!(first_monday(series.local_time), "{series:?}");
+
+    // Fired, it moves on to the first Monday of the next month, not to next week.
+    let scheduler = bot_core::scheduler::Scheduler::new(store.clone(), "worker");
+    assert_eq!(scheduler.tick(series.due_at).await.unwrap().len(), 1);
+    let next = store.reminder(1, series.id).await.unwrap().unwrap();
+    assert!(first_monday(next.local_time), "{next:?}");
+    assert_eq!(
+        next.local_time.month(),
+        series.local_time.month() % 12 + 1,
+        "{next:?}"
+    );
+}
+
 async fn a_snooze_naming_no_reminder_is_about_the_last_nudge(store: Store) {
     let h = Harness::new(store.clone());
     h.send("remind me tomorrow at 9 to call Anna about the offer", None)
@@ -317,5 +353,6 @@ both_backends!(
     reminders_are_snoozed_cancelled_and_done_by_number_or_words,
     a_snooze_of_days_keeps_the_clock_time_across_the_change,
     a_series_said_for_a_time_the_clocks_skip_keeps_that_time,
+    the_first_monday_of_every_month_comes_round_monthly,
     a_snooze_naming_no_reminder_is_about_the_last_nudge,
 );

@@ -426,3 +426,35 @@ fn days_of_snooze_keep_the_wall_time_across_a_clock_change() {
         at("2026-03-27T12:00:00Z")
     );
 }
+
+#[test]
+fn a_weekend_is_named_by_its_saturday() {
+    // Tuesday 24 Nov 2026: this weekend starts on Saturday 28th.
+    let on = |text, now| date(text, now, ZURICH, Bias::Future).to_string();
+    assert_eq!(on("this weekend", NOW), "2026-11-28");
+    assert_eq!(on("over the weekend", NOW), "2026-11-28");
+    assert_eq!(on("next weekend", NOW), "2026-12-05");
+    assert_eq!(
+        date("last weekend", NOW, ZURICH, Bias::Past).to_string(),
+        "2026-11-21"
+    );
+    // On a Saturday and a Sunday, this weekend is the one under way.
+    assert_eq!(
+        on("this weekend", "2026-11-28T10:00:00+01:00"),
+        "2026-11-28"
+    );
+    assert_eq!(
+        on("this weekend", "2026-11-29T10:00:00+01:00"),
+        "2026-11-29"
+    );
+    assert_eq!(
+        date(
+            "last weekend",
+            "2026-11-29T10:00:00+01:00",
+            ZURICH,
+            Bias::Past
+        )
+        .to_string(),
+        "2026-11-21"
+    );
+}

@@ -17,6 +17,14 @@ regex!(
     r"\bon\s+((?:mon|tues|wednes|thurs|fri|satur|sun)days)\b((?:\s*(?:,|and|&)\s*(?:mon|tues|wednes|thurs|fri|satur|sun)days\b)*)"
 );
 regex!(DAY_WORD, r"mon|tue|wed|thu|fri|sat|sun");
+regex!(
+    NTH_WEEKDAY,
+    r"\b(?:(?:every|each)\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|last)\s+(mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\s+of\s+(?:the\s+|each\s+|every\s+)?month\b"
+);
+regex!(
+    EVERY_PART_OF_DAY,
+    r"\b(?:every|each)\s+(?:morning|afternoon|evening|noon|midday|lunchtime)\b"
+);
 
 /// A repetition found in a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +37,36 @@ pub struct Repeat {
 
 /// The repetition in `lower` (lower-cased text), if one is said.
 pub fn find(lower: &str) -> Option<Repeat> {
+    // "every first Monday of the month", "the last Friday of every month": said with
+    // "every" or "each" on either side, a monthly day; without, one day to come.
+    if let Some(c) = NTH_WEEKDAY.captures(lower) {
+        let whole = c.get(0).expect("group 0 is the match");
+        if whole.as_str().starts_with("every")
+            || whole.as_str().starts_with("each")
+            || whole.as_str().ends_with("every month")
+            || whole.as_str().ends_with("each month")
+        {
+            let nth = match &c[1] {
+                "first" | "1st" => "1",
+                "second" | "2nd" => "2",
+                "third" | "3rd" => "3",
+                "fourth" | "4th" => "4",
+                _ => "-1",
+            };
+            let day = weekdays(&c[2]).into_iter().next()?;
+            return Some(Repeat {
+                rule: format!("FREQ=MONTHLY;BYDAY={nth}{day}"),
+                span: whole.range(),
+            });
+        }
+    }
+    // "every morning": daily, at the time the part of the day names.
+    if let Some(m) = EVERY_PART_OF_DAY.find(lower) {
+        return Some(Repeat {
+            rule: "FREQ=DAILY".to_owned(),
+            span: m.range(),
+        });
+    }
     if let Some(c) = EVERY.captures(lower) {
         let interval: u32 = match (c.get(1), c.get(2)) {
             (Some(_), _) => 2,
@@ -133,6 +171,17 @@ mod tests {
             ("remind me daily to check boards", "FREQ=DAILY"),
             ("monthly budget check", "FREQ=MONTHLY"),
             ("every month", "FREQ=MONTHLY"),
+            ("every morning check job boards", "FREQ=DAILY"),
+            ("each evening at 7", "FREQ=DAILY"),
+            (
+                "every first Monday of the month update my tracker",
+                "FREQ=MONTHLY;BYDAY=1MO",
+            ),
+            (
+                "on the last Friday of every month",
+                "FREQ=MONTHLY;BYDAY=-1FR",
+            ),
+            ("each 2nd tues of the month", "FREQ=MONTHLY;BYDAY=2TU"),
         ];
         for (text, expected) in cases {
             assert_eq!(rule(text).as_deref(), Some(expected), "{text}");
@@ -145,6 +194,8 @@ mod tests {
             "remind me on Friday at 2pm to check on Datadog",
             "remind me in 7 days to follow up",
             "remind me tomorrow to call everyone",
+            "remind me on the first Monday of the month to pay the rent",
+            "remind me tomorrow morning to call Anna",
         ] {
             assert_eq!(rule(text), None, "{text}");
         }
@@ -157,6 +208,9 @@ mod tests {
             "every 3 days",
             "fortnightly",
             "every sat and sun",
+            "every morning",
+            "every last sunday of the month",
+            "each 3rd wednesday of the month",
         ] {
             let rule = rule(text).expect("a rule");
             crate::recurrence::Recurrence::parse(&rule).expect("a usable rule");

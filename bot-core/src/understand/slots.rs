@@ -324,17 +324,21 @@ fn reminder_text(masked: &str) -> Option<String> {
         None => masked,
     };
     let mut words: Vec<&str> = rest.split_whitespace().collect();
+    // Punctuation left alone where the time was cut out ("for Friday 10am: prep") goes too.
+    let punctuation = |w: &&str| !w.chars().any(char::is_alphanumeric);
     while words.first().is_some_and(|w| {
-        [
-            "to", "that", "about", "of", "i", "should", "need", "must", "on", "at", "in",
-        ]
-        .contains(&w.to_ascii_lowercase().as_str())
+        punctuation(w)
+            || [
+                "to", "that", "about", "of", "i", "should", "need", "must", "on", "at", "in", "for",
+            ]
+            .contains(&w.to_ascii_lowercase().trim_end_matches([':', ',']))
     }) {
         words.remove(0);
     }
     while words.last().is_some_and(|w| {
-        ["on", "at", "in", "by", "for", "please", "around"]
-            .contains(&w.to_ascii_lowercase().trim_end_matches(['.', '!']))
+        punctuation(w)
+            || ["on", "at", "in", "by", "for", "please", "around"]
+                .contains(&w.to_ascii_lowercase().trim_end_matches(['.', '!']))
     }) {
         words.pop();
     }

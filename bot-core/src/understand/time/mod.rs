@@ -96,13 +96,14 @@ regex!(
 regex!(AGO, &format!(r"\b{NUM}\s*(days?|weeks?|months?)\s+ago\b"));
 regex!(
     DAY_WORD,
-    r"\b(today|tomorrow|tmrw|tmr|yesterday|day after tomorrow|day before yesterday)\b"
+    r"\b(today|tomorrow|tmrw|tmr|yesterday|(?:the\s+)?day after tomorrow|(?:the\s+)?day before yesterday)\b"
 );
 regex!(
     WEEKDAY,
     r"\b(?:(this|next|last|coming|past|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thur?s?|fri)\b\.?"
 );
 regex!(WEEK_WORD, r"\b(next|this|last) (week|month)\b");
+regex!(WEEKEND, r"\b(this|next|last|the)\s+weekend\b");
 regex!(
     MONTH_DAY,
     r"\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?"
@@ -254,6 +255,21 @@ fn amount(word: &str) -> f64 {
         .unwrap_or(1.0)
 }
 
+/// The day "this weekend" starts (Saturday of the one under way or next to come, today on
+/// a Sunday; "the weekend" too),
+/// "next weekend" (the Saturday a week on) or "last weekend" (the Saturday before).
+fn weekend_saturday(today: NaiveDate, which: &str) -> Option<NaiveDate> {
+    let days_from_monday = i64::from(today.weekday().num_days_from_monday());
+    let this = today + Duration::days(5 - days_from_monday);
+    match which {
+        "next" => this.checked_add_days(Days::new(7)),
+        "last" => this.checked_sub_days(Days::new(7)),
+        // On a Sunday the weekend under way is today.
+        _ if today.weekday() == Weekday::Sun => Some(today),
+        _ => Some(this),
+    }
+}
+
 fn add_calendar(date: NaiveDate, unit: &str, n: i64) -> Option<NaiveDate> {
     let n_u32 = u32::try_from(n).ok()?;
     if unit.starts_with('d') {
@@ -293,7 +309,7 @@ fn find_date(
             "today" => Some(today),
             "tomorrow" | "tmrw" | "tmr" => today.succ_opt(),
             "yesterday" => today.pred_opt(),
-            "day after tomorrow" => today.checked_add_days(Days::new(2)),
+            word if word.ends_with("day after tomorrow") => today.checked_add_days(Days::new(2)),
             _ => today.checked_sub_days(Days::new(2)),
         };
     }
@@ -325,6 +341,10 @@ fn find_date(
         let qualifier = c.get(1).map(|m| m.as_str());
         spans.push(c.get(0).expect("group 0").range());
         return Some(weekday_date(today, weekday, qualifier, bias));
+    }
+    if let Some(c) = WEEKEND.captures(text) {
+        spans.push(c.get(0).expect("group 0").range());
+        return weekend_saturday(today, &c[1]);
     }
     if let Some(c) = WEEK_WORD.captures(text) {
         spans.push(c.get(0).expect("group 0").range());
