@@ -231,6 +231,38 @@ async fn the_first_monday_of_every_month_comes_round_monthly(store: Store) {
     );
 }
 
+async fn a_reminder_moved_keeps_its_day_or_its_time(store: Store) {
+    let h = Harness::new(store.clone());
+    h.send(
+        "remind me on March 26 2027 at 10:00 to prepare the onsite",
+        None,
+    )
+    .await;
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    let due = || async {
+        let all = store.list_reminders(1, false).await.unwrap();
+        let [one] = all.as_slice() else {
+            panic!("still one reminder, moved and not added: {all:?}")
+        };
+        one.due_at
+    };
+
+    // A time alone keeps the day: 15:00 on Friday 26 March, not the next 15:00.
+    let moved = h.send("change the onsite reminder to 3pm", None).await;
+    assert!(
+        moved
+            .text
+            .starts_with("💤 Snoozed: prepare the onsite — now on Fri 26 Mar at 15:00"),
+        "{moved:?}"
+    );
+    assert_eq!(due().await, at("2027-03-26T14:00:00Z"));
+
+    // A day alone keeps the time: 15:00 on Tuesday 30 March, after the clocks changed.
+    h.send("move my onsite reminder to March 30 2027", None)
+        .await;
+    assert_eq!(due().await, at("2027-03-30T13:00:00Z"), "15:00 CEST");
+}
+
 async fn a_snooze_naming_no_reminder_is_about_the_last_nudge(store: Store) {
     let h = Harness::new(store.clone());
     h.send("remind me tomorrow at 9 to call Anna about the offer", None)
@@ -354,5 +386,6 @@ both_backends!(
     a_snooze_of_days_keeps_the_clock_time_across_the_change,
     a_series_said_for_a_time_the_clocks_skip_keeps_that_time,
     the_first_monday_of_every_month_comes_round_monthly,
+    a_reminder_moved_keeps_its_day_or_its_time,
     a_snooze_naming_no_reminder_is_about_the_last_nudge,
 );

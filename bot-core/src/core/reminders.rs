@@ -148,7 +148,11 @@ impl Core {
         }
         let snooze = match (slots.duration, slots.when) {
             (Some(seconds), _) => Snooze::For(seconds),
-            (None, Some(when)) => Snooze::Until(when.with_timezone(&Utc)),
+            // "move the Datadog one to 3pm": 15:00 on its own day, while that is ahead;
+            // "… to Friday": Friday at its own time.
+            (None, Some(when)) => Snooze::Until(
+                moved_keeping(reminder, &slots, turn).unwrap_or_else(|| when.with_timezone(&Utc)),
+            ),
             (None, None) => Snooze::For(86_400),
         };
         self.snooze_one(turn, reminder.id, snooze).await
@@ -518,6 +522,19 @@ fn local(reminder: &ReminderView, turn: &Turn) -> String {
         Some(due) => format!("on {} at {}", due.format("%a %d %b"), due.format("%H:%M")),
         None => reminder.due_at.clone(),
     }
+}
+
+/// Where `reminder` moves when only a time of day or only a day was said: that time on its
+/// own day, or that day at its own time (on the person's clock), if still ahead.
+fn moved_keeping(reminder: &ReminderView, slots: &Slots, turn: &Turn) -> Option<DateTime<Utc>> {
+    let due = due_here(reminder, turn)?.naive_local();
+    let wall = match (slots.time_alone, slots.day_alone) {
+        (Some(time), _) => due.date().and_time(time),
+        (None, Some(day)) => day.and_time(due.time()),
+        (None, None) => return None,
+    };
+    let at = resolve_local(turn.tz, wall).with_timezone(&Utc);
+    (at > turn.now).then_some(at)
 }
 
 /// When `reminder` is due, on the person's clock; `None` if the tool's time is unreadable.

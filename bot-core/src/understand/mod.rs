@@ -170,6 +170,14 @@ pub struct Slots {
     /// so `when` is later: the person is told. Not in the contract's output.
     #[serde(skip)]
     pub skipped_time: Option<NaiveTime>,
+    /// The time of day of `when`, when it was said with no day ("move it to 3pm"): a
+    /// reminder moved to it keeps its own day. Not in the contract's output.
+    #[serde(skip)]
+    pub time_alone: Option<NaiveTime>,
+    /// The day of `when`, when it was said with no time of day ("move it to Friday"): a
+    /// reminder moved to it keeps its own time. Not in the contract's output.
+    #[serde(skip)]
+    pub day_alone: Option<NaiveDate>,
 }
 
 /// The reading of one message.

@@ -29,6 +29,13 @@ regex!(
     SNOOZE,
     r"\bsnooze\b|^(?:please\s+)?(?:remind me again|postpone|delay|later)\b"
 );
+// "move my Anna reminder to Friday", "push it to tomorrow": the reminder moved, not a new
+// one set. Only with the word "reminder" or a pushed "it": "move it to offer" is news about
+// an application.
+regex!(
+    RESCHEDULE,
+    r"\b(?:move|reschedule|push|shift|change|bump)\b.{0,40}\breminders?\b.{0,40}\b(?:to|until|till)\b|^(?:please\s+)?(?:push|bump)\s+(?:it|that|this)\s+(?:back\s+)?(?:to|until|till)\b"
+);
 regex!(
     pub(super) REMIND,
     r"\b(remind me|set (?:a |an )?reminder|reminder (?:to|for|about)|remember to|don'?t let me forget|ping me|nudge me|alert me|notify me)\b"
@@ -221,7 +228,7 @@ const RULES: &[Rule] = &[
         name: "snooze",
         intent: Intent::Snooze,
         confidence: 0.9,
-        matches: |t| SNOOZE.is_match(t),
+        matches: |t| SNOOZE.is_match(t) || RESCHEDULE.is_match(t),
     },
     Rule {
         name: "reminder-question",

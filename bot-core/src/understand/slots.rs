@@ -23,7 +23,7 @@ regex!(
 // request itself is taken out: the words that pick the reminder.
 regex!(
     REQUEST_WORDS,
-    r"#?\d+\b|[^\w\s'-]|\b(?:please|can|could|you|cancel|delete|remove|drop|clear|scrap|kill|snooze|postpone|delay|push|back|later|again|done|finished|completed|complete|mark|as|with|remind|me|not|now|ugh|ok|okay|hey|so|just|my|the|a|an|that|this|those|these|one|reminders?|nudges?|about|for|to|on|of|re|by|until|till|number|no|it|all|i|set)\b"
+    r"#?\d+\b|[^\w\s'-]|\b(?:please|can|could|you|cancel|delete|remove|drop|clear|scrap|kill|snooze|postpone|delay|push|back|later|again|done|finished|completed|complete|mark|as|with|remind|me|not|now|ugh|ok|okay|hey|so|just|my|the|a|an|that|this|those|these|one|reminders?|nudges?|about|for|to|on|of|re|by|until|till|number|no|it|all|i|set|in|at|move|reschedule|shift|change|bump)\b"
 );
 regex!(
     REMOTE,
@@ -113,6 +113,8 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
                 slots.duration = Some(seconds);
                 said.push(span);
             } else if let Some(found) = time::find(text, ctx.now, ctx.tz, Bias::Future) {
+                slots.time_alone = found.time_alone.then(|| found.instant.time());
+                slots.day_alone = (!found.has_time).then_some(found.date);
                 slots.when = Some(found.instant);
                 said.extend(found.spans);
             }

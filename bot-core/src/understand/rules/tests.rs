@@ -99,6 +99,33 @@ fn a_snooze_may_name_its_reminder() {
 }
 
 #[test]
+fn moving_a_reminder_moves_it_and_sets_no_new_one() {
+    let moved = read("move my Anna reminder to Friday");
+    assert_eq!(moved.intent, Intent::Snooze);
+    assert_eq!(moved.slots.text.as_deref(), Some("anna"));
+    assert!(moved.slots.when.is_some());
+    assert_eq!(moved.slots.time_alone, None, "a day was said");
+    let changed = read("change the reminder for the portfolio to 3pm");
+    assert_eq!(changed.intent, Intent::Snooze);
+    assert_eq!(changed.slots.text.as_deref(), Some("portfolio"));
+    assert_eq!(
+        changed.slots.time_alone,
+        chrono::NaiveTime::from_hms_opt(15, 0, 0)
+    );
+    assert_eq!(read("push it to tomorrow").intent, Intent::Snooze);
+    assert_eq!(
+        read("reschedule reminder #4 to next week")
+            .slots
+            .reminder_id,
+        Some(4)
+    );
+    // "remind me again in 20 minutes" names no reminder.
+    assert_eq!(read("remind me again in 20 minutes").slots.text, None);
+    // News about an application is not a reminder moved.
+    assert_eq!(read("move it to offer").intent, Intent::UpdateApplication);
+}
+
+#[test]
 fn a_snooze_to_a_time_with_am_is_not_a_minute() {
     for text in ["snooze till 9 am", "remind me again Monday 10 am"] {
         let snooze = read(text);

@@ -42,6 +42,9 @@ pub struct Resolved {
     pub instant: DateTime<FixedOffset>,
     /// Whether a time of day (or part of the day) was said, not defaulted.
     pub has_time: bool,
+    /// A time of day said with no day ("at 3pm"): `date` is then today, or tomorrow when
+    /// that time is past, which is not what "move it to 3pm" means for a reminder on Friday.
+    pub time_alone: bool,
     /// Counted from now by the clock ("in 90 minutes", "in 2 hours"): a timer, which means
     /// the instant rather than a wall time. Whole days count on the calendar, and are not.
     pub from_now: bool,
@@ -153,6 +156,7 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
             date: instant.date_naive(),
             instant: instant.fixed_offset(),
             has_time: true,
+            time_alone: false,
             from_now: by_the_clock,
             skipped,
             spans,
@@ -170,6 +174,7 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
         (None, _) => None,
     };
 
+    let time_alone = date.is_none();
     let (date, time) = match (date, time) {
         (Some(date), time) => (date, time),
         (None, Some(time)) => {
@@ -191,6 +196,7 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
         date,
         instant: instant.fixed_offset(),
         has_time: time.is_some(),
+        time_alone,
         from_now: false,
         skipped: skipped_by_clocks(tz, wall),
         spans,
