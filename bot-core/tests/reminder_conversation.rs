@@ -263,6 +263,42 @@ async fn a_reminder_moved_keeps_its_day_or_its_time(store: Store) {
     assert_eq!(due().await, at("2027-03-30T13:00:00Z"), "15:00 CEST");
 }
 
+async fn done_answers_the_nudge_waiting_and_a_rhythm_too_fast_is_explained(store: Store) {
+    let h = Harness::new(store.clone());
+    let refused = h.send("remind me every 2 hours to drink water", None).await;
+    assert!(
+        refused
+            .text
+            .starts_with("I can repeat a reminder at most once a day"),
+        "{refused:?}"
+    );
+    h.send("remind me tomorrow at 9 to call Anna", None).await;
+    h.send("remind me tomorrow at 11 to send the portfolio", None)
+        .await;
+    let listed = h.send("when is my next reminder?", None).await;
+    assert!(listed.text.starts_with("Your reminders (2):"), "{listed:?}");
+
+    // Nothing went out yet: "done" names no reminder, so it is asked which.
+    let which = h.send("done", None).await;
+    assert!(which.text.starts_with("Which reminder?"), "{which:?}");
+
+    // Anna's nudge goes out; "I did it" closes that one, not the other.
+    let scheduler = bot_core::scheduler::Scheduler::new(store.clone(), "worker");
+    let all = store.list_reminders(1, false).await.unwrap();
+    let anna = all.iter().find(|r| r.text.contains("Anna")).unwrap();
+    assert_eq!(scheduler.tick(anna.due_at).await.unwrap().len(), 1);
+    let closed = h.send("I did it", None).await;
+    assert_eq!(closed.text, "✅ Done: call Anna.");
+    let open: Vec<String> = store
+        .list_reminders(1, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.text)
+        .collect();
+    assert_eq!(open, ["send the portfolio"]);
+}
+
 async fn a_snooze_naming_no_reminder_is_about_the_last_nudge(store: Store) {
     let h = Harness::new(store.clone());
     h.send("remind me tomorrow at 9 to call Anna about the offer", None)
@@ -387,5 +423,6 @@ both_backends!(
     a_series_said_for_a_time_the_clocks_skip_keeps_that_time,
     the_first_monday_of_every_month_comes_round_monthly,
     a_reminder_moved_keeps_its_day_or_its_time,
+    done_answers_the_nudge_waiting_and_a_rhythm_too_fast_is_explained,
     a_snooze_naming_no_reminder_is_about_the_last_nudge,
 );

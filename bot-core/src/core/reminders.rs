@@ -8,7 +8,7 @@ use super::actions::{Result, Target, Turn, say};
 use super::tool_client::{ReminderTime, Snooze};
 use super::{Answer, Core, replies};
 use crate::addressing::addressed;
-use crate::recurrence::describe;
+use crate::recurrence::{Recurrence, RecurrenceError, describe};
 use crate::scheduler::payload::PREFIX;
 use crate::store::{Application, ReminderState};
 use crate::tools::ReminderView;
@@ -21,6 +21,15 @@ use chrono_tz::Tz;
 impl Core {
     pub(super) async fn set_reminder(&self, turn: &mut Turn, slots: Slots) -> Result<Answer> {
         let intent = Intent::SetReminder;
+        if let Some(rule) = &slots.repeat
+            && let Err(RecurrenceError::TooFrequent) = Recurrence::parse(rule)
+        {
+            return Ok(say(
+                intent,
+                "I can repeat a reminder at most once a day — e.g. \"every day at 9am …\" or \
+                 \"every weekday at 2pm …\". For a single one, say e.g. \"in 2 hours …\".",
+            ));
+        }
         let when = match (slots.when, &slots.repeat) {
             (Some(when), _) => Some(when),
             // "every Monday, remind me to review my pipeline": 09:00 from tomorrow on.
@@ -344,7 +353,15 @@ impl Core {
             _ => ("cancel reminder", "cancel_reminder"),
         };
         let reminders = turn.tracker.reminders().await?;
-        let fitting = fitting(&reminders, &slots);
+        let mut fitting = fitting(&reminders, &slots);
+        // "done" naming no reminder answers the nudge still waiting, as its button would.
+        if intent == Intent::CompleteReminder
+            && slots.reminder_id.is_none()
+            && slots.text.is_none()
+            && let Some(nudged) = last_nudged(&reminders)
+        {
+            fitting = vec![nudged];
+        }
         match fitting.as_slice() {
             [one] => match turn.tracker.close_reminder(one.id, tool).await? {
                 Some(r) if tool == "complete_reminder" => Ok(say(intent, done(&r, turn))),

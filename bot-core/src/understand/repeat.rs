@@ -6,7 +6,7 @@ use std::ops::Range;
 
 regex!(
     EVERY,
-    r"\b(?:every|each)\s+(?:(other)\s+|(\d{1,2})\s+)?(day|weekday|work ?day|business day|week|fortnight|month|year|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?)s?\b((?:\s*(?:,|and|&)\s*(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\b)*)"
+    r"\b(?:every|each)\s+(?:(other)\s+|(\d{1,2})\s+)?(day|weekday|work ?day|business day|week|fortnight|month|year|hour|minute|min|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?)s?\b((?:\s*(?:,|and|&)\s*(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\b)*)"
 );
 regex!(
     ADVERB,
@@ -77,6 +77,9 @@ pub fn find(lower: &str) -> Option<Repeat> {
         let extra_days = c.get(4).map_or("", |m| m.as_str());
         let rule = match unit {
             "day" => freq("DAILY", interval),
+            // Said, and refused by the scheduler with a reason (at most daily).
+            "hour" => freq("HOURLY", interval),
+            "minute" | "min" => freq("MINUTELY", interval),
             "weekday" | "workday" | "work day" | "business day" => {
                 "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR".to_owned()
             }

@@ -42,7 +42,7 @@ regex!(
 );
 regex!(
     REMINDER_QUESTION,
-    r"^(?:what|which|show|list|any|do i have)\b.{0,40}\b(?:reminders?|remind(?:ed)? me (?:about|of)|nudges|scheduled)\b"
+    r"^(?:what|which|when|show|list|any|do i have)\b.{0,40}\b(?:reminders?|remind(?:ed)? me (?:about|of)|nudges|scheduled)\b"
 );
 regex!(
     LIST_REMINDERS,
@@ -156,6 +156,11 @@ regex!(
     COMPLETE_REMINDER,
     r"\b(?:done|finished|completed)\b.{0,30}\breminders?\b|\bmark\b.{0,40}\breminders?\b.{0,15}\b(?:done|complete|completed|finished)\b"
 );
+// "done", "I did it", "mark it done": the whole message, an answer to the nudge waiting.
+regex!(
+    DONE_ANSWER,
+    r"^(?:(?:ok|okay|yes|yep|yeah)[,!.]?\s+)?(?:done|all done|i'?m done|it'?s done|did it|i did it|i've done it|finished|finished it|completed|mark (?:it|that|this) (?:as )?(?:done|complete|completed))\s*[.!✅]*$"
+);
 
 regex!(APPLIED_VERB, r"\b(?:applied|applying|sent|submitted)\b");
 
@@ -195,7 +200,9 @@ const RULES: &[Rule] = &[
         name: "complete-reminder",
         intent: Intent::CompleteReminder,
         confidence: 0.85,
-        matches: |t| COMPLETE_REMINDER.is_match(t) && !t.contains("remind me"),
+        matches: |t| {
+            COMPLETE_REMINDER.is_match(t) && !t.contains("remind me") || DONE_ANSWER.is_match(t)
+        },
     },
     // Before "delete my data": "delete all my reminders" is not about the account.
     Rule {

@@ -23,7 +23,7 @@ regex!(
 // request itself is taken out: the words that pick the reminder.
 regex!(
     REQUEST_WORDS,
-    r"#?\d+\b|[^\w\s'-]|\b(?:please|can|could|you|cancel|delete|remove|drop|clear|scrap|kill|snooze|postpone|delay|push|back|later|again|done|finished|completed|complete|mark|as|with|remind|me|not|now|ugh|ok|okay|hey|so|just|my|the|a|an|that|this|those|these|one|reminders?|nudges?|about|for|to|on|of|re|by|until|till|number|no|it|all|i|set|in|at|move|reschedule|shift|change|bump)\b"
+    r"#?\d+\b|[^\w\s'-]|\b(?:i've|i'm|it's|did|yes|yep|yeah|please|can|could|you|cancel|delete|remove|drop|clear|scrap|kill|snooze|postpone|delay|push|back|later|again|done|finished|completed|complete|mark|as|with|remind|me|not|now|ugh|ok|okay|hey|so|just|my|the|a|an|that|this|those|these|one|reminders?|nudges?|about|for|to|on|of|re|by|until|till|number|no|it|all|i|set|in|at|move|reschedule|shift|change|bump)\b"
 );
 regex!(
     REMOTE,

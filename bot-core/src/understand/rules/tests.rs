@@ -126,6 +126,34 @@ fn moving_a_reminder_moves_it_and_sets_no_new_one() {
 }
 
 #[test]
+fn done_alone_answers_a_nudge() {
+    for text in [
+        "done",
+        "Done ✅",
+        "I did it!",
+        "ok, done",
+        "mark it done",
+        "I've done it",
+    ] {
+        let done = read(text);
+        assert_eq!(done.intent, Intent::CompleteReminder, "{text}");
+        assert_eq!(
+            (done.slots.text, done.slots.reminder_id),
+            (None, None),
+            "{text}"
+        );
+    }
+    assert_ne!(
+        read("I'm done with Stripe, they never answer").intent,
+        Intent::CompleteReminder
+    );
+    assert_eq!(
+        read("when is my next reminder?").intent,
+        Intent::ListReminders
+    );
+}
+
+#[test]
 fn a_snooze_to_a_time_with_am_is_not_a_minute() {
     for text in ["snooze till 9 am", "remind me again Monday 10 am"] {
         let snooze = read(text);
