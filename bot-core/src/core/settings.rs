@@ -148,6 +148,10 @@ mod tests {
             (s.quiet_start.as_deref(), s.quiet_end),
             (Some("21:00"), None)
         );
+        let s = parse("no nudges after 9pm please");
+        assert_eq!(s.quiet_start.as_deref(), Some("21:00"));
+        let s = parse("no messages before 8:30");
+        assert_eq!(s.quiet_end.as_deref(), Some("08:30"));
         let s = parse("quiet between 10pm and 8:30am");
         assert_eq!(
             (s.quiet_start.as_deref(), s.quiet_end.as_deref()),

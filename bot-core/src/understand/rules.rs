@@ -130,7 +130,7 @@ static STATUS_CUES: LazyLock<Vec<(Regex, Status)>> = LazyLock::new(|| {
 
 regex!(
     NUDGE_SETTINGS,
-    r"\bquiet hours?\b|\b(?:don'?t|do not|never) (?:message|nudge|ping|text|remind|bother) me (?:after|before|between|at night)\b|\bfollow[- ]?ups? (?:after|every) \d+ days?\b|\bnudge settings\b"
+    r"\bquiet hours?\b|\b(?:don'?t|do not|never) (?:message|nudge|ping|text|remind|bother) me (?:after|before|between|at night)\b|\bno (?:nudges|messages|pings|reminders|notifications) (?:after|before)\b|\bfollow[- ]?ups? (?:after|every) \d+ days?\b|\bnudge settings\b"
 );
 
 // "stop nudging me about Stripe", "no more follow-ups for Datadog", "don't remind me about

@@ -175,6 +175,8 @@ fn a_snooze_to_a_time_with_am_is_not_a_minute() {
 fn neighbours_keep_their_meaning() {
     for (text, intent) in [
         ("don't nudge me after 10pm", Intent::NudgeSettings),
+        ("no nudges after 9pm please", Intent::NudgeSettings),
+        ("no messages before 8:30", Intent::NudgeSettings),
         ("remind me again tomorrow", Intent::Snooze),
         (
             "remind me to follow up with Stripe again on Monday",
