@@ -299,6 +299,47 @@ async fn done_answers_the_nudge_waiting_and_a_rhythm_too_fast_is_explained(store
     assert_eq!(open, ["send the portfolio"]);
 }
 
+/// The `Etc/GMT…` zone where it is now `hour` o'clock (every hour is somewhere).
+fn zone_at_hour(hour: i64) -> String {
+    use chrono::Timelike;
+    let utc = i64::from(chrono::Utc::now().hour());
+    // Etc/GMT-3 is three hours ahead of UTC: the sign is reversed.
+    let ahead = (hour - utc + 24 + 12) % 24 - 12;
+    format!("Etc/GMT{:+}", -ahead)
+}
+
+async fn tomorrow_said_in_the_small_hours_says_which_day_it_is(store: Store) {
+    let h = Harness::new(store.clone());
+    // Two o'clock at night, where this person is: "tomorrow" is the day after the one that
+    // has just begun, and the answer says so and how to have today instead.
+    h.send(&format!("/timezone {}", zone_at_hour(2)), None)
+        .await;
+    let night = h.send("remind me tomorrow at 9 to call Anna", None).await;
+    let anna = store.list_reminders(1, false).await.unwrap()[0].clone();
+    assert!(
+        night.text.contains(&format!(
+            "so tomorrow is {} — if you meant today, say \"move reminder #{} to today\".",
+            anna.due_at
+                .with_timezone(&zone_at_hour(2).parse::<chrono_tz::Tz>().unwrap())
+                .format("%A"),
+            anna.id
+        )),
+        "{night:?}"
+    );
+    let moved = h
+        .send(&format!("move reminder #{} to today", anna.id), None)
+        .await;
+    assert!(moved.text.contains("at 09:00"), "{moved:?}");
+    let today = store.reminder(1, anna.id).await.unwrap().unwrap();
+    assert_eq!(today.due_at - anna.due_at, chrono::Duration::days(-1));
+
+    // At midday "tomorrow" is plain.
+    h.send(&format!("/timezone {}", zone_at_hour(12)), None)
+        .await;
+    let noon = h.send("remind me tomorrow at 9 to call Bob", None).await;
+    assert!(!noon.text.contains("if you meant today"), "{noon:?}");
+}
+
 async fn a_snooze_naming_no_reminder_is_about_the_last_nudge(store: Store) {
     let h = Harness::new(store.clone());
     h.send("remind me tomorrow at 9 to call Anna about the offer", None)
@@ -424,5 +465,6 @@ both_backends!(
     the_first_monday_of_every_month_comes_round_monthly,
     a_reminder_moved_keeps_its_day_or_its_time,
     done_answers_the_nudge_waiting_and_a_rhythm_too_fast_is_explained,
+    tomorrow_said_in_the_small_hours_says_which_day_it_is,
     a_snooze_naming_no_reminder_is_about_the_last_nudge,
 );

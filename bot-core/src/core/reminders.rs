@@ -15,7 +15,7 @@ use crate::tools::ReminderView;
 use crate::tracker::title;
 use crate::understand::time::resolve_local;
 use crate::understand::{Intent, Slots};
-use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 
 impl Core {
@@ -94,10 +94,15 @@ impl Core {
                 clocks("the first one is")
             ),
             None => format!(
-                "OK — I'll remind you {} to {}.{}",
+                "OK — I'll remind you {} to {}.{}{}",
                 local(&reminder, turn),
                 addressed(&reminder.text),
-                clocks("it's")
+                clocks("it's"),
+                if slots.tomorrow && in_the_small_hours(turn) {
+                    small_hours_tomorrow(&reminder, turn)
+                } else {
+                    String::new()
+                }
             ),
         };
         Ok(say(intent, text))
@@ -539,6 +544,23 @@ fn local(reminder: &ReminderView, turn: &Turn) -> String {
         Some(due) => format!("on {} at {}", due.format("%a %d %b"), due.format("%H:%M")),
         None => reminder.due_at.clone(),
     }
+}
+
+/// Whether it is between midnight and 05:00 for the person: a "tomorrow" said then often
+/// means the day that has just begun.
+fn in_the_small_hours(turn: &Turn) -> bool {
+    turn.now.with_timezone(&turn.tz).hour() < 5
+}
+
+/// Which day "tomorrow" was taken to be, said in the small hours, and how to have today.
+fn small_hours_tomorrow(reminder: &ReminderView, turn: &Turn) -> String {
+    let today = turn.now.with_timezone(&turn.tz);
+    format!(
+        " It's already {} here, so tomorrow is {} — if you meant today, say \"move reminder #{} to today\".",
+        today.format("%A"),
+        (today + Duration::days(1)).format("%A"),
+        reminder.id
+    )
 }
 
 /// Where `reminder` moves when only a time of day or only a day was said: that time on its

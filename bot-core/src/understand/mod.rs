@@ -178,6 +178,10 @@ pub struct Slots {
     /// reminder moved to it keeps its own time. Not in the contract's output.
     #[serde(skip)]
     pub day_alone: Option<NaiveDate>,
+    /// `when`'s day was named "tomorrow" (see the time resolver's `Resolved::tomorrow`). Not
+    /// in the contract's output.
+    #[serde(skip)]
+    pub tomorrow: bool,
 }
 
 /// The reading of one message.

@@ -102,6 +102,7 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
             let masked = mask(text, &spans);
             slots.from_now = found.as_ref().is_some_and(|r| r.from_now);
             slots.skipped_time = found.as_ref().and_then(|r| r.skipped);
+            slots.tomorrow = found.as_ref().is_some_and(|r| r.tomorrow);
             slots.when = found.map(|r| r.instant);
             slots.repeat = repeat.map(|r| r.rule);
             slots.text = reminder_text(&masked);

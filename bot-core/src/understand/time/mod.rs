@@ -42,6 +42,9 @@ pub struct Resolved {
     pub instant: DateTime<FixedOffset>,
     /// Whether a time of day (or part of the day) was said, not defaulted.
     pub has_time: bool,
+    /// The day was named "tomorrow". Said in the small hours, the person may well mean the
+    /// day that has just begun (still "tonight" to them), and should be told which it is.
+    pub tomorrow: bool,
     /// A time of day said with no day ("at 3pm"): `date` is then today, or tomorrow when
     /// that time is past, which is not what "move it to 3pm" means for a reminder on Friday.
     pub time_alone: bool,
@@ -156,6 +159,7 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
             date: instant.date_naive(),
             instant: instant.fixed_offset(),
             has_time: true,
+            tomorrow: false,
             time_alone: false,
             from_now: by_the_clock,
             skipped,
@@ -196,6 +200,10 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
         date,
         instant: instant.fixed_offset(),
         has_time: time.is_some(),
+        tomorrow: Some(date) == today.succ_opt()
+            && DAY_WORD
+                .captures(text)
+                .is_some_and(|c| matches!(&c[1], "tomorrow" | "tmrw" | "tmr")),
         time_alone,
         from_now: false,
         skipped: skipped_by_clocks(tz, wall),
