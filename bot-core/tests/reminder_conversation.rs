@@ -340,6 +340,76 @@ async fn tomorrow_said_in_the_small_hours_says_which_day_it_is(store: Store) {
     assert!(!noon.text.contains("if you meant today"), "{noon:?}");
 }
 
+async fn an_answer_to_any_news_needs_no_company(store: Store) {
+    let h = Harness::new(store.clone());
+    h.send("I applied to Stripe for the backend role", None)
+        .await;
+    let follow_up = |company: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .list_reminders(1, false)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|r| r.kind == "follow_up" && r.text.contains(company))
+                .unwrap()
+        }
+    };
+    let scheduler = bot_core::scheduler::Scheduler::new(store.clone(), "worker");
+    let stripe = follow_up("Stripe").await;
+    scheduler.tick(stripe.due_at).await.unwrap();
+    h.sender.drain_due().await.unwrap();
+    assert!(
+        h.recorder
+            .texts()
+            .last()
+            .unwrap()
+            .contains("Any news from Stripe?"),
+        "{:?}",
+        h.recorder.texts()
+    );
+
+    // "not yet": asked again in three days, as the 💤 button would.
+    let later = h.send("not yet", None).await;
+    assert!(
+        later
+            .text
+            .starts_with("OK — no news yet. I'll ask again on "),
+        "{later:?}"
+    );
+    // (The test fired it ahead of time; it is pushed back from its own time.)
+    let again = follow_up("Stripe").await;
+    assert_eq!(again.due_at - stripe.due_at, chrono::Duration::days(3));
+
+    // Asked again, news naming no company is about Stripe, not the other application.
+    // (Its follow-up comes after Stripe's second one.)
+    h.send("follow up after 14 days", None).await;
+    h.send("I applied to Datadog for the SRE role", None).await;
+    assert_eq!(scheduler.tick(again.due_at).await.unwrap().len(), 1);
+    h.sender.drain_due().await.unwrap();
+    let news = h
+        .send("heard back, they want a second interview", None)
+        .await;
+    assert!(
+        news.text
+            .starts_with("Moved #1 **Stripe** — backend from Applied to **Interview**"),
+        "{news:?}"
+    );
+    let apps = store.list_applications(1, None).await.unwrap();
+    let statuses: Vec<_> = apps
+        .iter()
+        .map(|a| (a.company.as_str(), a.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("Stripe", bot_core::tracker::Status::Interview),
+            ("Datadog", bot_core::tracker::Status::Applied)
+        ]
+    );
+}
+
 async fn a_snooze_naming_no_reminder_is_about_the_last_nudge(store: Store) {
     let h = Harness::new(store.clone());
     h.send("remind me tomorrow at 9 to call Anna about the offer", None)
@@ -466,5 +536,6 @@ both_backends!(
     a_reminder_moved_keeps_its_day_or_its_time,
     done_answers_the_nudge_waiting_and_a_rhythm_too_fast_is_explained,
     tomorrow_said_in_the_small_hours_says_which_day_it_is,
+    an_answer_to_any_news_needs_no_company,
     a_snooze_naming_no_reminder_is_about_the_last_nudge,
 );

@@ -70,6 +70,11 @@ impl Core {
                 return Ok(done);
             }
         }
+        if replies::is_no_news(text)
+            && let Some(asked_again) = self.no_news_yet(turn).await?
+        {
+            return Ok(asked_again);
+        }
         let understood = self.understand(turn, text).await?;
         self.act(turn, understood, text).await
     }
@@ -396,7 +401,16 @@ impl Core {
         text: &str,
         ask: &str,
     ) -> Result<Target> {
-        let candidates = self.targets(turn, &slots, text).await?;
+        let mut candidates = self.targets(turn, &slots, text).await?;
+        // News naming no company ("they want a second interview") answers the follow-up
+        // nudge still waiting: "Any news from Stripe?".
+        if candidates.is_empty()
+            && slots.company.is_none()
+            && intent == Intent::UpdateApplication
+            && let Some(app) = self.nudged_application(turn).await?
+        {
+            candidates.extend(turn.tracker.get(app).await?);
+        }
         Ok(match pick_one(candidates) {
             Picked::One(app) => Target::Found(Box::new((app, slots))),
             Picked::Many(apps) => Target::Asked(self.ask_which(turn, intent, slots, apps)),

@@ -9,6 +9,7 @@ use super::tool_client::{ReminderTime, Snooze};
 use super::{Answer, Core, replies};
 use crate::addressing::addressed;
 use crate::recurrence::{Recurrence, RecurrenceError, describe};
+use crate::scheduler::FOLLOW_UP_SNOOZE_SECONDS;
 use crate::scheduler::payload::PREFIX;
 use crate::store::{Application, ReminderState};
 use crate::tools::ReminderView;
@@ -170,6 +171,35 @@ impl Core {
             (None, None) => Snooze::For(86_400),
         };
         self.snooze_one(turn, reminder.id, snooze).await
+    }
+
+    /// "not yet" in answer to a follow-up nudge still waiting ("Any news from Stripe?"):
+    /// asked again later, as its 💤 button does. `None` when no such nudge is waiting.
+    pub(super) async fn no_news_yet(&self, turn: &Turn) -> Result<Option<Answer>> {
+        let reminders = turn.tracker.reminders().await?;
+        let Some(follow_up) =
+            waiting_about_an_application(&reminders, turn).filter(|r| r.kind == "follow_up")
+        else {
+            return Ok(None);
+        };
+        let snooze = Snooze::For(FOLLOW_UP_SNOOZE_SECONDS);
+        let Some(later) = turn.tracker.snooze_reminder(follow_up.id, snooze).await? else {
+            return Ok(None);
+        };
+        if let Some(wake) = &self.scheduler_wake {
+            wake.notify_one();
+        }
+        Ok(Some(say(
+            Intent::Snooze,
+            format!("OK — no news yet. I'll ask again {}.", local(&later, turn)),
+        )))
+    }
+
+    /// The application whose automatic nudge went out last and still waits for an answer
+    /// (sent within the last three days): what a reply naming no company is about.
+    pub(super) async fn nudged_application(&self, turn: &Turn) -> Result<Option<i64>> {
+        let reminders = turn.tracker.reminders().await?;
+        Ok(waiting_about_an_application(&reminders, turn).and_then(|r| r.application_id))
     }
 
     /// Snooze the person's reminder `id` and say so, or say why not.
@@ -463,6 +493,27 @@ fn done(reminder: &ReminderView, turn: &Turn) -> String {
 /// already snoozed is pending, no longer waiting. Nudges fired together went out in due
 /// order. Failing any record of when they went out (reminders fired before it was kept),
 /// the fired one due last.
+/// The one nudge about an application still waiting for an answer, sent within the last
+/// three days (an answer much later is about something else); `None` when there are
+/// several, which a reply naming no company cannot tell apart.
+fn waiting_about_an_application<'a>(
+    reminders: &'a [ReminderView],
+    turn: &Turn,
+) -> Option<&'a ReminderView> {
+    let mut waiting = reminders.iter().filter(|r| {
+        r.state == ReminderState::Fired
+            && r.application_id.is_some()
+            && r.last_nudged_at
+                .as_deref()
+                .and_then(instant)
+                .is_some_and(|at| turn.now - at <= Duration::days(3))
+    });
+    match (waiting.next(), waiting.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
 fn last_nudged(reminders: &[ReminderView]) -> Option<&ReminderView> {
     let nudged_at = |r: &ReminderView| r.last_nudged_at.as_deref().and_then(instant);
     let waiting = |r: &ReminderView| {

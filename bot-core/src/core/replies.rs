@@ -7,6 +7,8 @@ use crate::tracker::{Status, title};
 use crate::understand::{COMMANDS, Intent};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use regex::Regex;
+use std::sync::LazyLock;
 
 pub(crate) const ASK_TIMEZONE: &str = "Which timezone are you in? Name a city (e.g. Zurich, New York) \
      or an IANA zone (e.g. Europe/Zurich), so I get your times right.";
@@ -108,6 +110,18 @@ pub(crate) fn is_no(text: &str) -> bool {
         normalised(text).as_str(),
         "no" | "n" | "nope" | "don't" | "dont" | "skip" | "2"
     )
+}
+
+/// "not yet", "no news", "still waiting": the whole message says there is no news (an
+/// answer to "Any news from Stripe?").
+pub(crate) fn is_no_news(text: &str) -> bool {
+    static NO_NEWS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^(?:no|nope|nah)$|^(?:(?:no|nope|nah)[,.]?\s*)?(?:not yet|nothing(?: yet| new)?|no news(?: yet)?|still (?:nothing|waiting(?: to hear)?)|no word(?: yet)?|(?:i )?haven'?t heard (?:back|anything)(?: yet)?|not heard back(?: yet)?)$",
+        )
+        .expect("a valid pattern")
+    });
+    NO_NEWS.is_match(&normalised(text))
 }
 
 /// "it", "that one", "them": the message points back at the application last talked about.
@@ -322,4 +336,30 @@ pub(crate) fn forgotten(forgotten: &crate::store::Forgotten) -> String {
          Nothing about you is left except the account id this chat uses to reach you.",
         forgotten.applications, forgotten.reminders, forgotten.messages
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_no_news;
+
+    #[test]
+    fn no_news_is_the_whole_answer() {
+        for text in [
+            "not yet",
+            "No news yet.",
+            "nope, nothing yet",
+            "still waiting",
+            "I haven't heard back",
+            "no",
+            "nothing",
+        ] {
+            assert!(is_no_news(text), "{text}");
+        }
+        for text in [
+            "no news from Stripe for weeks, they ghosted me",
+            "not yet applied to Google",
+        ] {
+            assert!(!is_no_news(text), "{text}");
+        }
+    }
 }

@@ -33,6 +33,7 @@ const CEILING: Duration = Duration::from_secs(30);
 const HELD_RECHECK: Duration = Duration::from_secs(1);
 
 mod nudge;
+pub(crate) use nudge::FOLLOW_UP_SNOOZE_SECONDS;
 
 /// Button payloads of a nudge: `rem:done:<id>`, `rem:heard:<id>` (a follow-up's "heard
 /// back"), `rem:snooze:<id>:<seconds>`, `rem:stop:<id>`.

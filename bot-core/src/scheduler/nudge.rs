@@ -35,6 +35,9 @@ pub(super) fn sendable_at(reminder: &Reminder, quiet: NudgePreferences) -> DateT
     }
 }
 
+/// How long a follow-up waits when there is no news yet (its 💤 button, or "not yet").
+pub(crate) const FOLLOW_UP_SNOOZE_SECONDS: i64 = 3 * 86_400;
+
 /// The nudge for a reminder fired at `now`, with its buttons. A follow-up asks for news;
 /// anything else reminds. `missed` earlier occurrences of a recurring reminder (downtime)
 /// are folded into this one message rather than sent as a storm. One sent well after
@@ -70,7 +73,10 @@ pub(super) fn nudge(
     let buttons = match reminder.kind.as_str() {
         "follow_up" => vec![
             button("✅ Heard back", format!("heard:{id}")),
-            button("💤 Snooze 3 days", format!("snooze:{id}:259200")),
+            button(
+                "💤 Snooze 3 days",
+                format!("snooze:{id}:{FOLLOW_UP_SNOOZE_SECONDS}"),
+            ),
             button("🛑 Stop nudging", format!("stop:{id}")),
         ],
         // The series goes on by itself: done acknowledges, stop ends it.
