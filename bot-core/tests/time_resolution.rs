@@ -458,3 +458,22 @@ fn a_weekend_is_named_by_its_saturday() {
         "2026-11-21"
     );
 }
+
+#[test]
+fn an_hour_alone_from_one_to_six_is_in_the_afternoon() {
+    // Tuesday 24 Nov 2026, 09:00 in Zurich.
+    let at = |text| when(text, NOW, ZURICH, Bias::Future);
+    assert_eq!(at("interview on Thursday at 2"), "2026-11-26T14:00:00+01:00");
+    assert_eq!(at("call Anna at 4"), "2026-11-24T16:00:00+01:00");
+    assert_eq!(at("on Friday at 3 o'clock"), "2026-11-27T15:00:00+01:00");
+    assert_eq!(at("in 2 days at 5"), "2026-11-26T17:00:00+01:00");
+    // Seven and later, and twelve, are as said.
+    assert_eq!(at("on Friday at 7"), "2026-11-27T07:00:00+01:00");
+    assert_eq!(at("on Friday at 12"), "2026-11-27T12:00:00+01:00");
+    // With am, a morning, minutes or the 24-hour clock, the night is meant.
+    assert_eq!(at("on Friday at 2am"), "2026-11-27T02:00:00+01:00");
+    assert_eq!(at("tomorrow morning at 6"), "2026-11-25T06:00:00+01:00");
+    assert_eq!(at("on Friday at 2:30"), "2026-11-27T02:30:00+01:00");
+    assert_eq!(at("on Friday at 02"), "2026-11-27T02:00:00+01:00");
+    assert_eq!(at("on Friday at 5h"), "2026-11-27T05:00:00+01:00");
+}

@@ -1,5 +1,12 @@
 //! Times of day in a message: "3pm", "18:30", "at 18.30", "9 o'clock", "at 9", and day
 //! parts ("tomorrow morning", "tonight").
+//!
+//! An hour from 1 to 6 said alone, without am/pm or minutes ("interview at 2", "call Anna
+//! at 4", "3 o'clock"), is taken in the afternoon: interviews, calls and reminders are set
+//! for waking hours, and the night reading would nudge at 02:00 and file an interview
+//! twelve hours early. Said with a morning ("tomorrow morning at 6"), as a 24-hour time
+//! ("at 2h", "at 02") or with minutes ("at 2:30", which a 24-hour clock writes so) it is
+//! taken as said.
 
 use super::{hm, overlaps};
 use chrono::NaiveTime;
@@ -48,7 +55,18 @@ pub(super) fn find_day_part(
     Some((time, today_word))
 }
 
-pub(super) fn find_clock(text: &str, spans: &mut Vec<Range<usize>>) -> Option<NaiveTime> {
+/// The afternoon reading of an hour said without am/pm (see the module's doc): the hour,
+/// and whether it was moved.
+fn waking(hour: u32) -> (u32, bool) {
+    if (1..=6).contains(&hour) {
+        (hour + 12, true)
+    } else {
+        (hour, false)
+    }
+}
+
+/// The time of day said, and whether its hour was taken in the afternoon without am/pm.
+pub(super) fn find_clock(text: &str, spans: &mut Vec<Range<usize>>) -> Option<(NaiveTime, bool)> {
     for c in CLOCK_AMPM.captures_iter(text) {
         let whole = c.get(0).expect("group 0");
         if overlaps(spans, &whole.range()) {
@@ -68,7 +86,7 @@ pub(super) fn find_clock(text: &str, spans: &mut Vec<Range<usize>>) -> Option<Na
         };
         if let Some(t) = NaiveTime::from_hms_opt(hour24, minute, 0) {
             spans.push(whole.range());
-            return Some(t);
+            return Some((t, false));
         }
     }
     for c in CLOCK_24H.captures_iter(text) {
@@ -84,19 +102,19 @@ pub(super) fn find_clock(text: &str, spans: &mut Vec<Range<usize>>) -> Option<Na
         };
         if let Some(t) = NaiveTime::from_hms_opt(hour, minute, 0) {
             spans.push(whole.range());
-            return Some(t);
+            return Some((t, false));
         }
     }
     if let Some(c) = CLOCK_OCLOCK.captures(text) {
         let whole = c.get(0).expect("group 0");
         if !overlaps(spans, &whole.range())
-            && let Some(t) = c[1]
-                .parse()
-                .ok()
-                .and_then(|h| NaiveTime::from_hms_opt(h, 0, 0))
+            && let Some((t, moved)) = c[1].parse().ok().and_then(|h| {
+                let (h, moved) = waking(h);
+                Some((NaiveTime::from_hms_opt(h, 0, 0)?, moved))
+            })
         {
             spans.push(whole.range());
-            return Some(t);
+            return Some((t, moved));
         }
     }
     for c in CLOCK_BARE.captures_iter(text) {
@@ -110,9 +128,14 @@ pub(super) fn find_clock(text: &str, spans: &mut Vec<Range<usize>>) -> Option<Na
             continue;
         }
         let hour: u32 = c[1].parse().ok()?;
+        let (hour, moved) = if whole.as_str().ends_with('h') || c[1].starts_with('0') {
+            (hour, false)
+        } else {
+            waking(hour)
+        };
         if let Some(t) = NaiveTime::from_hms_opt(hour, 0, 0) {
             spans.push(whole.range());
-            return Some(t);
+            return Some((t, moved));
         }
     }
     None
