@@ -463,7 +463,10 @@ fn a_weekend_is_named_by_its_saturday() {
 fn an_hour_alone_from_one_to_six_is_in_the_afternoon() {
     // Tuesday 24 Nov 2026, 09:00 in Zurich.
     let at = |text| when(text, NOW, ZURICH, Bias::Future);
-    assert_eq!(at("interview on Thursday at 2"), "2026-11-26T14:00:00+01:00");
+    assert_eq!(
+        at("interview on Thursday at 2"),
+        "2026-11-26T14:00:00+01:00"
+    );
     assert_eq!(at("call Anna at 4"), "2026-11-24T16:00:00+01:00");
     assert_eq!(at("on Friday at 3 o'clock"), "2026-11-27T15:00:00+01:00");
     assert_eq!(at("in 2 days at 5"), "2026-11-26T17:00:00+01:00");

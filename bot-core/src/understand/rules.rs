@@ -2,6 +2,7 @@
 //! ("delete my data", "remind me", "cover letter") come before the broad ones ("show …",
 //! status words). Each rule has a name that `--explain` shows.
 
+use super::names::known_company;
 use super::slots::{fill_slots, money, status_word, zone_of_place};
 use super::{Context, Intent, Slots, Understanding};
 use crate::tracker::Status;
@@ -162,6 +163,20 @@ regex!(
     r"^(?:(?:ok|okay|yes|yep|yeah)[,!.]?\s+)?(?:done|all done|i'?m done|it'?s done|did it|i did it|i've done it|finished|finished it|completed|mark (?:it|that|this) (?:as )?(?:done|complete|completed))\s*[.!✅]*$"
 );
 
+// "add a note to Stripe: the recruiter is Jane", "note for #3 - ask about equity",
+// "Stripe note: salary range 150-180k": the application (a few words, or its number) and
+// the note after a colon or a dash.
+regex!(
+    pub(super) NOTE,
+    r"^(?:please\s+)?(?:(?:add|make|put|leave|write)\s+)?(?:a\s+)?notes?\s+(?:to|for|on|about)\s+(?:my\s+|the\s+)?((?:\S+\s+){0,3}?\S+?)(?:\s+(?:application|app|one))?\s*(?::|\s-|\s–|\s—)\s*(.+)$|^((?:\S+\s+){0,2}?\S+?)\s+notes?\s*:\s*(.+)$"
+);
+
+// "show Stripe", "open #3" (only for an application the person tracks, see `classify`).
+regex!(
+    SHOW_BARE,
+    r"^(?:show|open|view)\s+(?:me\s+)?(?:my\s+|the\s+)?(#\d+|[\w&.' -]{1,40}?)\s*[.!?]*$"
+);
+
 regex!(APPLIED_VERB, r"\b(?:applied|applying|sent|submitted)\b");
 
 regex!(
@@ -183,6 +198,13 @@ const RULES: &[Rule] = &[
         intent: Intent::NudgeSettings,
         confidence: 0.9,
         matches: |t| NUDGE_SETTINGS.is_match(t),
+    },
+    // Before the status words: a note's text may say "rejected" without being news.
+    Rule {
+        name: "add-note",
+        intent: Intent::AddNote,
+        confidence: 0.9,
+        matches: |t| NOTE.is_match(t),
     },
     Rule {
         name: "resume-nudging",
@@ -412,6 +434,26 @@ pub(crate) fn classify(full: &str, ctx: &Context<'_>) -> Understanding {
         _ => (full, full_lower.clone(), first_rule(&full_lower)),
     };
     let Some(rule) = rule else {
+        // "show Stripe", "open #3": a bare show naming an application the person tracks.
+        if let Some(c) = SHOW_BARE.captures(&lower) {
+            let named = &text[c.get(1).expect("group 1").range()];
+            let mut slots = Slots::default();
+            match named.strip_prefix('#').and_then(|id| id.parse().ok()) {
+                Some(id) => slots.application_id = Some(id),
+                None => {
+                    slots.company =
+                        known_company(named, ctx).filter(|c| c.eq_ignore_ascii_case(named.trim()))
+                }
+            }
+            if slots.company.is_some() || slots.application_id.is_some() {
+                return Understanding {
+                    intent: Intent::ShowApplication,
+                    slots,
+                    confidence: 0.8,
+                    rule: "show-bare",
+                };
+            }
+        }
         return Understanding {
             intent: Intent::Unknown,
             slots: Slots {

@@ -122,6 +122,7 @@ pub(super) fn fill_slots(intent: Intent, text: &str, lower: &str, ctx: &Context<
             // "snooze the Datadog one 2 days", "snooze #4 until Monday": which reminder.
             reminder_reference(&mask(lower, &said), &mut slots);
         }
+        Intent::AddNote => note_slots(text, lower, ctx, &mut slots),
         Intent::SetTimezone => slots.timezone = timezone_of(lower).map(|tz| tz.name().to_owned()),
         Intent::CancelReminder | Intent::CompleteReminder => {
             reminder_reference(lower, &mut slots);
@@ -144,6 +145,25 @@ fn reminder_reference(lower: &str, slots: &mut Slots) {
     let about = REQUEST_WORDS.replace_all(lower, " ");
     let about = about.split_whitespace().collect::<Vec<_>>().join(" ");
     slots.text = Some(about).filter(|a| !a.is_empty());
+}
+
+/// "add a note to Stripe: …": the application (by number, a company tracked, or as said)
+/// and the note, in the person's own spelling.
+fn note_slots(text: &str, lower: &str, ctx: &Context<'_>, slots: &mut Slots) {
+    let Some(c) = super::rules::NOTE.captures(lower) else {
+        return;
+    };
+    let (Some(target), Some(note)) = (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) else {
+        return;
+    };
+    let target = text[target.range()].trim();
+    match target.strip_prefix('#').and_then(|id| id.parse().ok()) {
+        Some(id) => slots.application_id = Some(id),
+        None => {
+            slots.company = known_company(target, ctx).or_else(|| Some(target.to_owned()));
+        }
+    }
+    slots.text = Some(text[note.range()].trim().to_owned()).filter(|n| !n.is_empty());
 }
 
 /// Blank out byte ranges (time expressions) so names cannot run into them.

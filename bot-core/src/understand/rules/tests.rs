@@ -190,3 +190,52 @@ fn neighbours_keep_their_meaning() {
         assert_eq!(read(text).intent, intent, "{text}");
     }
 }
+
+#[test]
+fn a_note_is_said_in_words_and_its_text_is_not_news() {
+    for (text, company, note) in [
+        (
+            "add a note to Stripe: recruiter is Jane",
+            "Stripe",
+            "recruiter is Jane",
+        ),
+        (
+            "note on stripe - ask about equity",
+            "Stripe",
+            "ask about equity",
+        ),
+        (
+            "add note to my Datadog application: they rejected my friend",
+            "Datadog",
+            "they rejected my friend",
+        ),
+        (
+            "Acme Corp note: salary range 150-180k",
+            "Acme Corp",
+            "salary range 150-180k",
+        ),
+    ] {
+        let read = read(text);
+        assert_eq!(read.intent, Intent::AddNote, "{text}");
+        assert_eq!(read.slots.company.as_deref(), Some(company), "{text}");
+        assert_eq!(read.slots.text.as_deref(), Some(note), "{text}");
+    }
+    assert_eq!(
+        read("note for #3 - call back").slots.application_id,
+        Some(3)
+    );
+    assert_eq!(read("Stripe rejected me").intent, Intent::UpdateApplication);
+}
+
+#[test]
+fn show_with_a_tracked_company_alone_shows_it() {
+    let shown = read("show Stripe");
+    assert_eq!(
+        (shown.intent, shown.slots.company.as_deref()),
+        (Intent::ShowApplication, Some("Stripe"))
+    );
+    assert_eq!(read("open #3").slots.application_id, Some(3));
+    // A company not tracked, and things that are not companies, are not shown.
+    assert_eq!(read("show Google").intent, Intent::Unknown);
+    assert_eq!(read("show my reminders").intent, Intent::ListReminders);
+}
