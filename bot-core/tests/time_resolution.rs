@@ -35,11 +35,11 @@ const NOW: &str = "2026-11-24T09:00:00+01:00";
 fn spring_gap_moves_forward_by_the_gap() {
     // Zurich springs forward on 28 March 2027: 02:00–03:00 does not exist.
     assert_eq!(
-        when("on March 28 2027 at 2:30", NOW, ZURICH, Bias::Future),
+        when("on March 28 2027 at 02:30", NOW, ZURICH, Bias::Future),
         "2027-03-28T03:30:00+02:00"
     );
     assert_eq!(
-        when("on March 28 2027 at 1:30", NOW, ZURICH, Bias::Future),
+        when("on March 28 2027 at 01:30", NOW, ZURICH, Bias::Future),
         "2027-03-28T01:30:00+01:00"
     );
     // New York springs forward on 14 March 2027.
@@ -118,17 +118,17 @@ fn a_wall_time_the_clocks_skip_is_reported() {
     };
     // Zurich springs forward on 28 March 2027, New York on 14 March 2027.
     assert_eq!(
-        skipped("on March 28 2027 at 2:30", ZURICH),
+        skipped("on March 28 2027 at 02:30", ZURICH),
         Some("02:30".into())
     );
     assert_eq!(
         skipped("on March 14 2027 at 2:15am", NEW_YORK),
         Some("02:15".into())
     );
-    assert_eq!(skipped("on March 28 2027 at 3:30", ZURICH), None);
+    assert_eq!(skipped("on March 28 2027 at 03:30", ZURICH), None);
     assert_eq!(skipped("on March 14 2027 at 2:15am", ZURICH), None);
     assert_eq!(
-        skipped("on October 31 2027 at 2:30", ZURICH),
+        skipped("on October 31 2027 at 02:30", ZURICH),
         None,
         "twice, not skipped"
     );
@@ -460,7 +460,7 @@ fn a_weekend_is_named_by_its_saturday() {
 }
 
 #[test]
-fn an_hour_alone_from_one_to_six_is_in_the_afternoon() {
+fn an_hour_without_am_or_pm_is_placed_in_waking_hours() {
     // Tuesday 24 Nov 2026, 09:00 in Zurich.
     let at = |text| when(text, NOW, ZURICH, Bias::Future);
     assert_eq!(
@@ -473,10 +473,21 @@ fn an_hour_alone_from_one_to_six_is_in_the_afternoon() {
     // Seven and later, and twelve, are as said.
     assert_eq!(at("on Friday at 7"), "2026-11-27T07:00:00+01:00");
     assert_eq!(at("on Friday at 12"), "2026-11-27T12:00:00+01:00");
-    // With am, a morning, minutes or the 24-hour clock, the night is meant.
+    assert_eq!(
+        at("interview on Friday at 2:30"),
+        "2026-11-27T14:30:00+01:00"
+    );
+    // With am, a morning or the 24-hour clock, the night is meant.
     assert_eq!(at("on Friday at 2am"), "2026-11-27T02:00:00+01:00");
     assert_eq!(at("tomorrow morning at 6"), "2026-11-25T06:00:00+01:00");
-    assert_eq!(at("on Friday at 2:30"), "2026-11-27T02:30:00+01:00");
+    assert_eq!(at("on Friday at 02:30"), "2026-11-27T02:30:00+01:00");
     assert_eq!(at("on Friday at 02"), "2026-11-27T02:00:00+01:00");
     assert_eq!(at("on Friday at 5h"), "2026-11-27T05:00:00+01:00");
+    // A part of the day after noon places any hour said with it.
+    assert_eq!(at("tonight at 8"), "2026-11-24T20:00:00+01:00");
+    assert_eq!(at("tomorrow evening at 7:30"), "2026-11-25T19:30:00+01:00");
+    assert_eq!(
+        at("on Friday afternoon at 4:30"),
+        "2026-11-27T16:30:00+01:00"
+    );
 }

@@ -1,15 +1,15 @@
 //! Times of day in a message: "3pm", "18:30", "at 18.30", "9 o'clock", "at 9", and day
 //! parts ("tomorrow morning", "tonight").
 //!
-//! An hour from 1 to 6 said alone, without am/pm or minutes ("interview at 2", "call Anna
-//! at 4", "3 o'clock"), is taken in the afternoon: interviews, calls and reminders are set
-//! for waking hours, and the night reading would nudge at 02:00 and file an interview
-//! twelve hours early. Said with a morning ("tomorrow morning at 6"), as a 24-hour time
-//! ("at 2h", "at 02") or with minutes ("at 2:30", which a 24-hour clock writes so) it is
-//! taken as said.
+//! An hour said without am/pm on a twelve-hour reading ("at 2", "at 4:30", "3 o'clock") is
+//! placed by the part of the day said with it ("tonight at 8" is 20:00, "tomorrow morning
+//! at 6" 06:00), and without one, from 1 to 6, in the afternoon: interviews, calls and
+//! reminders are set for waking hours, and the night reading would nudge at 02:00 and file
+//! an interview twelve hours early. A 24-hour form ("at 02:30", "at 2h", "14:30") is taken
+//! as said.
 
 use super::{hm, overlaps};
-use chrono::NaiveTime;
+use chrono::{NaiveTime, Timelike};
 use std::ops::Range;
 
 regex!(
@@ -55,18 +55,13 @@ pub(super) fn find_day_part(
     Some((time, today_word))
 }
 
-/// The afternoon reading of an hour said without am/pm (see the module's doc): the hour,
-/// and whether it was moved.
-fn waking(hour: u32) -> (u32, bool) {
-    if (1..=6).contains(&hour) {
-        (hour + 12, true)
-    } else {
-        (hour, false)
-    }
-}
-
-/// The time of day said, and whether its hour was taken in the afternoon without am/pm.
+/// The time of day said, and whether it is open: an hour from 1 to 12 said without am/pm
+/// or a 24-hour form, which [`place_hour`] places in the day.
 pub(super) fn find_clock(text: &str, spans: &mut Vec<Range<usize>>) -> Option<(NaiveTime, bool)> {
+    // Said on a twelve-hour reading: no leading zero ("02"), no "h", not past 12.
+    let open = |hour_said: &str, whole: &str, hour: u32| {
+        !hour_said.starts_with('0') && !whole.ends_with('h') && (1..=12).contains(&hour)
+    };
     for c in CLOCK_AMPM.captures_iter(text) {
         let whole = c.get(0).expect("group 0");
         if overlaps(spans, &whole.range()) {
@@ -94,27 +89,27 @@ pub(super) fn find_clock(text: &str, spans: &mut Vec<Range<usize>>) -> Option<(N
         if overlaps(spans, &whole.range()) {
             continue;
         }
-        let (hour, minute) = match (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) {
-            (Some(hour), Some(minute)) => {
-                (hour.as_str().parse().ok()?, minute.as_str().parse().ok()?)
-            }
-            _ => continue,
+        let (Some(hour_said), Some(minute_said)) = (c.get(1).or(c.get(3)), c.get(2).or(c.get(4)))
+        else {
+            continue;
         };
+        let (hour, minute) = (
+            hour_said.as_str().parse().ok()?,
+            minute_said.as_str().parse().ok()?,
+        );
         if let Some(t) = NaiveTime::from_hms_opt(hour, minute, 0) {
             spans.push(whole.range());
-            return Some((t, false));
+            return Some((t, open(hour_said.as_str(), whole.as_str(), hour)));
         }
     }
     if let Some(c) = CLOCK_OCLOCK.captures(text) {
         let whole = c.get(0).expect("group 0");
         if !overlaps(spans, &whole.range())
-            && let Some((t, moved)) = c[1].parse().ok().and_then(|h| {
-                let (h, moved) = waking(h);
-                Some((NaiveTime::from_hms_opt(h, 0, 0)?, moved))
-            })
+            && let Some(hour) = c[1].parse().ok()
+            && let Some(t) = NaiveTime::from_hms_opt(hour, 0, 0)
         {
             spans.push(whole.range());
-            return Some((t, moved));
+            return Some((t, open(&c[1], whole.as_str(), hour)));
         }
     }
     for c in CLOCK_BARE.captures_iter(text) {
@@ -128,15 +123,27 @@ pub(super) fn find_clock(text: &str, spans: &mut Vec<Range<usize>>) -> Option<(N
             continue;
         }
         let hour: u32 = c[1].parse().ok()?;
-        let (hour, moved) = if whole.as_str().ends_with('h') || c[1].starts_with('0') {
-            (hour, false)
-        } else {
-            waking(hour)
-        };
         if let Some(t) = NaiveTime::from_hms_opt(hour, 0, 0) {
             spans.push(whole.range());
-            return Some((t, moved));
+            return Some((t, open(&c[1], whole.as_str(), hour)));
         }
     }
     None
+}
+
+/// An open time of day (see [`find_clock`]) placed in the day: after noon when the part of
+/// the day said with it is (afternoon, evening, tonight), as said in the morning, and
+/// without a part, from 1 to 6 in the afternoon. Twelve stays noon.
+pub(super) fn place_hour(time: NaiveTime, part: Option<NaiveTime>) -> NaiveTime {
+    let hour = time.hour();
+    let afternoon = match part {
+        Some(part) if part >= hm(12, 0) => (1..=11).contains(&hour),
+        Some(_) => false,
+        None => (1..=6).contains(&hour),
+    };
+    if afternoon {
+        time + chrono::Duration::hours(12)
+    } else {
+        time
+    }
 }

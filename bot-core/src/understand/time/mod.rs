@@ -21,7 +21,7 @@ use chrono_tz::Tz;
 use std::ops::Range;
 
 mod clock;
-use clock::{find_clock, find_day_part};
+use clock::{find_clock, find_day_part, place_hour};
 
 /// Which way an expression without a year or week points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +141,8 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
         let n = amount(&c[1]);
         let unit = &c[2];
         spans.push(whole.range());
-        let time = find_clock(text, &mut spans).map(|(time, _)| time);
+        let time = find_clock(text, &mut spans)
+            .map(|(time, open)| if open { place_hour(time, None) } else { time });
         // Whole days, weeks and months count on the calendar; a fraction of one ("in 1.5
         // days") is its length in minutes, as hours are.
         let by_the_clock = unit.starts_with("min") || unit.starts_with('h') || n.fract() != 0.0;
@@ -169,10 +170,12 @@ pub fn find(text: &str, now: DateTime<Utc>, tz: Tz, bias: Bias) -> Option<Resolv
 
     let date = find_date(text, today, bias, month_first(tz), &mut spans);
     let part = find_day_part(text, &mut spans);
-    let clock = find_clock(text, &mut spans).map(|(time, moved)| match part {
-        // "tomorrow morning at 6": the hour said in the morning stays there.
-        Some((morning, _)) if moved && morning < hm(12, 0) => time - Duration::hours(12),
-        _ => time,
+    let clock = find_clock(text, &mut spans).map(|(time, open)| {
+        if open {
+            place_hour(time, part.map(|(part, _)| part))
+        } else {
+            time
+        }
     });
     let time = clock.or(part.map(|(t, _)| t));
     let date = match (date, part) {
