@@ -170,6 +170,25 @@ fn the_timezone_is_asked_once_then_remembered() {
     assert!(again.contains("17:00 E"), "{again}");
 }
 
+/// The timezone given in a sentence ("my timezone is …") answers the open question too.
+#[test]
+fn a_timezone_said_in_a_sentence_carries_out_what_waited_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok_stdout(&chat(
+        dir.path(),
+        None,
+        "lou",
+        b"I applied to Vercel for the frontend role\n\
+          Vercel invited me to an interview next Monday at 8:00\n\
+          my timezone is America/New_York\n",
+    ));
+    assert!(!out.contains("I still need your timezone"), "{out}");
+    assert!(
+        out.contains("from Applied to Interview") && out.contains("08:00 E"),
+        "the interview that waited is recorded at 08:00 New York time:\n{out}"
+    );
+}
+
 /// A person who moves keeps "tomorrow at 9am" at 09:00 where they are now, and "in 3 hours"
 /// in three hours, not at the old zone's wall time.
 /// Something else asked while the timezone question is open is answered, not taken for a

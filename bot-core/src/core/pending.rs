@@ -6,7 +6,7 @@ use super::dialogue::{Pending, SlotName, payload};
 use super::{Answer, Core, replies};
 use crate::message::Outbound;
 use crate::tracker::Status;
-use crate::understand::{self, Intent, Slots};
+use crate::understand::{self, Intent, Slots, Understanding};
 
 impl Core {
     /// A pressed button, checked against what we are actually waiting for.
@@ -147,10 +147,7 @@ impl Core {
                 slot,
             } => {
                 let fresh = self.understand(turn, text).await?;
-                if fresh.intent != Intent::Unknown
-                    && fresh.confidence >= 0.85
-                    && fresh.rule != "smalltalk"
-                {
+                if is_new_request(&fresh) {
                     return Ok(None);
                 }
                 let slots = match slot {
@@ -172,28 +169,25 @@ impl Core {
                 text: original,
                 later,
             } => {
+                let waiting = std::iter::once(original.clone()).chain(later.iter().cloned());
                 if let Some(zone) = understand::zone_of_place(text) {
                     self.switch_zone(turn, zone).await?;
-                    let mut done = say(
+                    let thanks = say(
                         Intent::SetTimezone,
                         format!("Thanks — I'll use {} for your times.", zone.name()),
                     );
-                    for waiting in std::iter::once(&original).chain(&later) {
-                        let understood = self.understand(turn, waiting).await?;
-                        let answer = self.act(turn, understood, waiting).await?;
-                        done.intent = answer.intent;
-                        done.messages.extend(answer.messages);
-                    }
-                    return Ok(Some(done));
+                    return Ok(Some(self.carry_out(turn, thanks, waiting).await?));
                 }
                 let fresh = self.understand(turn, text).await?;
-                if fresh.intent != Intent::Unknown
-                    && fresh.confidence >= 0.85
-                    && fresh.rule != "smalltalk"
-                {
+                if is_new_request(&fresh) {
                     // Something else asked meanwhile: it is answered, and the question
                     // stays open, so what was said before is not lost.
-                    let mut done = self.act(turn, fresh, text).await?;
+                    let done = self.act(turn, fresh, text).await?;
+                    if turn.tz_known {
+                        // It was the zone, said in a sentence ("my timezone is Berlin").
+                        return Ok(Some(self.carry_out(turn, done, waiting).await?));
+                    }
+                    let mut done = done;
                     match turn.state.pending.take() {
                         // It needs the zone too: it waits with the rest.
                         Some(Pending::Timezone { text: newer, .. }) => {
@@ -212,8 +206,14 @@ impl Core {
                                 later,
                             });
                         }
-                        // A question of its own: that one is open now.
-                        other => turn.state.pending = other,
+                        // A question of its own: that one is open now, and the requests
+                        // that waited for the zone are named for the person to say again.
+                        other => {
+                            turn.state.pending = other;
+                            let waiting: Vec<String> = waiting.collect();
+                            done.messages
+                                .push(Outbound::text(replies::say_again(&waiting)));
+                        }
                     }
                     return Ok(Some(done));
                 }
@@ -227,6 +227,32 @@ impl Core {
                 Ok(None)
             }
         }
+    }
+
+    /// Carry out requests that waited for the person's zone, now known, after `answer`,
+    /// oldest first. One that asks a question of its own stops the rest: they wait for
+    /// the timezone no more, so they are named for the person to say again.
+    async fn carry_out(
+        &self,
+        turn: &mut Turn,
+        mut answer: Answer,
+        waiting: impl Iterator<Item = String>,
+    ) -> Result<Answer> {
+        let mut waiting = waiting.peekable();
+        while let Some(request) = waiting.next() {
+            let understood = self.understand(turn, &request).await?;
+            let done = self.act(turn, understood, &request).await?;
+            answer.intent = done.intent;
+            answer.messages.extend(done.messages);
+            if turn.state.pending.is_some() && waiting.peek().is_some() {
+                let rest: Vec<String> = waiting.collect();
+                answer
+                    .messages
+                    .push(Outbound::text(replies::say_again(&rest)));
+                break;
+            }
+        }
+        Ok(answer)
     }
 
     /// Carry on with an intent once the missing piece is known.
@@ -244,6 +270,12 @@ impl Core {
             other => Ok(say(other, replies::not_yet(other))),
         }
     }
+}
+
+/// A message that asks for something else, not an answer to the open question: understood
+/// with confidence, and not small talk.
+fn is_new_request(fresh: &Understanding) -> bool {
+    fresh.intent != Intent::Unknown && fresh.confidence >= 0.85 && fresh.rule != "smalltalk"
 }
 
 /// Which of `candidates` a typed answer picks: "#12" is an application id; a bare number is

@@ -17,6 +17,16 @@ pub(crate) const UNKNOWN_TIMEZONE: &str = "I don't know that place's timezone. T
 pub(crate) const STALE_BUTTON: &str =
     "That button is no longer active — the question it answered was already settled.";
 
+/// Requests that waited for the timezone but could not go on once another question was
+/// asked: the person says them again when it is settled.
+pub(crate) fn say_again(requests: &[String]) -> String {
+    let quoted: Vec<String> = requests.iter().map(|r| format!("\"{r}\"")).collect();
+    format!(
+        "Once that's settled, say again what else you asked: {}.",
+        quoted.join(", ")
+    )
+}
+
 /// The timezone question, asked again after answering something else meanwhile: the
 /// request that needs it is still waiting.
 pub(crate) fn still_need_timezone(waiting: &str) -> String {
