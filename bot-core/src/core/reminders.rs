@@ -11,10 +11,11 @@ use crate::addressing::addressed;
 use crate::recurrence::{Recurrence, RecurrenceError, describe};
 use crate::scheduler::FOLLOW_UP_SNOOZE_SECONDS;
 use crate::scheduler::payload::PREFIX;
+use crate::store::LOCAL_FORMAT;
 use crate::store::{Application, ReminderState};
 use crate::tools::ReminderView;
 use crate::tracker::title;
-use crate::understand::time::resolve_local;
+use crate::understand::time::{resolve_local, skipped_by_clocks};
 use crate::understand::{Intent, Slots};
 use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
@@ -25,11 +26,7 @@ impl Core {
         if let Some(rule) = &slots.repeat
             && let Err(RecurrenceError::TooFrequent) = Recurrence::parse(rule)
         {
-            return Ok(say(
-                intent,
-                "I can repeat a reminder at most once a day — e.g. \"every day at 9am …\" or \
-                 \"every weekday at 2pm …\". For a single one, say e.g. \"in 2 hours …\".",
-            ));
+            return Ok(say(intent, replies::AT_MOST_DAILY));
         }
         let when = match (slots.when, &slots.repeat) {
             (Some(when), _) => Some(when),
@@ -77,8 +74,12 @@ impl Core {
         if let Some(wake) = &self.scheduler_wake {
             wake.notify_one();
         }
-        // The time of day said, when the clocks skip it on the (first) day it is due.
-        let skipped = slots.skipped_time.or_else(|| skipped_wall_time(&reminder));
+        // The time of day said, when the clocks skip it on the day it is due: for a series,
+        // its first occurrence's day, which need not be the day `when` named.
+        let skipped = match reminder.repeat {
+            Some(_) => skipped_wall_time(&reminder),
+            None => slots.skipped_time,
+        };
         let clocks = |first: &str| match (skipped, due_here(&reminder, turn)) {
             (Some(said), Some(due)) => format!(
                 " The clocks go forward that night and skip {}, so {first} at {}.",
@@ -183,16 +184,15 @@ impl Core {
             return Ok(None);
         };
         let snooze = Snooze::For(FOLLOW_UP_SNOOZE_SECONDS);
-        let Some(later) = turn.tracker.snooze_reminder(follow_up.id, snooze).await? else {
-            return Ok(None);
-        };
-        if let Some(wake) = &self.scheduler_wake {
-            wake.notify_one();
-        }
-        Ok(Some(say(
-            Intent::Snooze,
-            format!("OK — no news yet. I'll ask again {}.", local(&later, turn)),
-        )))
+        Ok(self
+            .snoozed(turn, follow_up.id, snooze)
+            .await?
+            .map(|later| {
+                say(
+                    Intent::Snooze,
+                    format!("OK — no news yet. I'll ask again {}.", local(&later, turn)),
+                )
+            }))
     }
 
     /// The application whose automatic nudge went out last and still waits for an answer
@@ -214,22 +214,29 @@ impl Core {
                 "That time has already passed — until when should I snooze it?",
             ));
         }
-        match turn.tracker.snooze_reminder(id, snooze).await? {
-            Some(r) => {
-                if let Some(wake) = &self.scheduler_wake {
-                    wake.notify_one();
-                }
-                Ok(say(
-                    Intent::Snooze,
-                    format!(
-                        "💤 Snoozed: {} — now {}.",
-                        addressed(&r.text),
-                        local(&r, turn)
-                    ),
-                ))
-            }
+        match self.snoozed(turn, id, snooze).await? {
+            Some(r) => Ok(say(
+                Intent::Snooze,
+                format!(
+                    "💤 Snoozed: {} — now {}.",
+                    addressed(&r.text),
+                    local(&r, turn)
+                ),
+            )),
             None => Ok(say(Intent::Snooze, replies::STALE_BUTTON)),
         }
+    }
+
+    /// Snooze the person's reminder `id` and wake the scheduler for its new time; `None`
+    /// when it is not theirs or not open any more.
+    async fn snoozed(&self, turn: &Turn, id: i64, snooze: Snooze) -> Result<Option<ReminderView>> {
+        let snoozed = turn.tracker.snooze_reminder(id, snooze).await?;
+        if snoozed.is_some()
+            && let Some(wake) = &self.scheduler_wake
+        {
+            wake.notify_one();
+        }
+        Ok(snoozed)
     }
 
     /// A button on a nudge: `rem:done:<id>`, `rem:snooze:<id>:<seconds>`, `rem:stop:<id>`.
@@ -488,11 +495,6 @@ fn done(reminder: &ReminderView, turn: &Turn) -> String {
     }
 }
 
-/// The reminder whose nudge is still waiting for an answer and went out last: a fired
-/// one-off, or a series (pending again as soon as it fires) not answered since. A one-off
-/// already snoozed is pending, no longer waiting. Nudges fired together went out in due
-/// order. Failing any record of when they went out (reminders fired before it was kept),
-/// the fired one due last.
 /// The one nudge about an application still waiting for an answer, sent within the last
 /// three days (an answer much later is about something else); `None` when there are
 /// several, which a reply naming no company cannot tell apart.
@@ -514,6 +516,11 @@ fn waiting_about_an_application<'a>(
     }
 }
 
+/// The reminder whose nudge is still waiting for an answer and went out last: a fired
+/// one-off, or a series (pending again as soon as it fires) not answered since. A one-off
+/// already snoozed is pending, no longer waiting. Nudges fired together went out in due
+/// order. Failing any record of when they went out (reminders fired before it was kept),
+/// the fired one due last.
 fn last_nudged(reminders: &[ReminderView]) -> Option<&ReminderView> {
     let nudged_at = |r: &ReminderView| r.last_nudged_at.as_deref().and_then(instant);
     let waiting = |r: &ReminderView| {
@@ -637,8 +644,6 @@ fn due_here(reminder: &ReminderView, turn: &Turn) -> Option<DateTime<Tz>> {
 /// The wall time `reminder` keeps, when its zone's clocks skip it on the day it is due (a
 /// series started in the spring-forward gap): it is due later that day than it says.
 fn skipped_wall_time(reminder: &ReminderView) -> Option<NaiveTime> {
-    let kept = NaiveDateTime::parse_from_str(&reminder.local_time, "%Y-%m-%dT%H:%M:%S").ok()?;
-    let zone: Tz = reminder.timezone.parse().ok()?;
-    let due = DateTime::parse_from_rfc3339(&reminder.due_at).ok()?;
-    (due.with_timezone(&zone).naive_local() > kept).then(|| kept.time())
+    let kept = NaiveDateTime::parse_from_str(&reminder.local_time, LOCAL_FORMAT).ok()?;
+    skipped_by_clocks(reminder.timezone.parse().ok()?, kept)
 }

@@ -14,6 +14,10 @@ pub(crate) const ASK_TIMEZONE: &str = "Which timezone are you in? Name a city (e
      or an IANA zone (e.g. Europe/Zurich), so I get your times right.";
 pub(crate) const UNKNOWN_TIMEZONE: &str = "I don't know that place's timezone. Try a larger city nearby \
      or an IANA zone name such as Europe/Zurich or America/New_York.";
+/// Why "every 2 hours" is not set, and what to say instead.
+pub(crate) const AT_MOST_DAILY: &str = "I can repeat a reminder at most once a day — e.g. \
+     \"every day at 9am …\" or \"every weekday at 2pm …\". For a single one, say e.g. \
+     \"in 2 hours …\".";
 pub(crate) const STALE_BUTTON: &str =
     "That button is no longer active — the question it answered was already settled.";
 
@@ -123,11 +127,12 @@ pub(crate) fn is_no(text: &str) -> bool {
 }
 
 /// "not yet", "no news", "still waiting": the whole message says there is no news (an
-/// answer to "Any news from Stripe?").
+/// answer to "Any news from Stripe?"). A bare "no" or "nothing" is not enough: it may
+/// answer something else.
 pub(crate) fn is_no_news(text: &str) -> bool {
     static NO_NEWS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"^(?:no|nope|nah)$|^(?:(?:no|nope|nah)[,.]?\s*)?(?:not yet|nothing(?: yet| new)?|no news(?: yet)?|still (?:nothing|waiting(?: to hear)?)|no word(?: yet)?|(?:i )?haven'?t heard (?:back|anything)(?: yet)?|not heard back(?: yet)?)$",
+            r"^(?:(?:no|nope|nah)[,.]?\s*)?(?:not yet|nothing (?:yet|new)|no news(?: yet)?|still (?:nothing|waiting(?: to hear)?)|no word(?: yet)?|(?:i )?haven'?t heard (?:back|anything)(?: yet)?|not heard back(?: yet)?)$",
         )
         .expect("a valid pattern")
     });
@@ -360,14 +365,14 @@ mod tests {
             "nope, nothing yet",
             "still waiting",
             "I haven't heard back",
-            "no",
-            "nothing",
         ] {
             assert!(is_no_news(text), "{text}");
         }
         for text in [
             "no news from Stripe for weeks, they ghosted me",
             "not yet applied to Google",
+            "no",
+            "nothing",
         ] {
             assert!(!is_no_news(text), "{text}");
         }

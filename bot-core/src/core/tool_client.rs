@@ -251,7 +251,7 @@ impl TrackerClient {
                 }
             }
             ReminderTime::Series { rule, from } => {
-                args["when"] = json!(from.format("%Y-%m-%dT%H:%M:%S").to_string());
+                args["when"] = json!(from.format(crate::store::LOCAL_FORMAT).to_string());
                 args["repeat"] = json!(rule);
             }
         }

@@ -23,6 +23,7 @@ pub use applications::{
 pub use conversation::{Direction, InboundLog};
 pub use operators::{DeliverySummary, ReminderSummary, Retried};
 pub use outbox::{ClaimedMessage, OutboxClaim, OutboxCounts};
+pub(crate) use reminders::LOCAL_FORMAT;
 pub use reminders::{NewReminder, Reminder, ReminderState};
 pub use schedule::{Decision, DueBatch, FiredBatch, NextOccurrence, Nudge, WrittenNudge};
 pub use users::{ChatRecord, Forgotten, User};

@@ -9,8 +9,9 @@ use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
 use sqlx::Row;
 
-/// The local wall-time format stored in `reminders.local_time`.
-pub(super) const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+/// The local wall-time format stored in `reminders.local_time`, and the one the reminder
+/// tools show and take a wall time in.
+pub(crate) const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 
 /// Where a reminder stands.
 #[derive(

@@ -99,7 +99,7 @@ pub(super) enum When {
 /// up to the end of year 9999 either way.
 pub(super) fn parse_when(value: &str, field: &str) -> Result<When, ErrorData> {
     let trimmed = value.trim();
-    let wall = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+    let wall = [crate::store::LOCAL_FORMAT, "%Y-%m-%dT%H:%M"]
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(trimmed, format).ok());
     match wall {

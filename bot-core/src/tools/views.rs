@@ -47,7 +47,7 @@ impl From<&crate::store::Reminder> for ReminderView {
             id: r.id,
             text: r.text.clone(),
             kind: r.kind.clone(),
-            local_time: r.local_time.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            local_time: r.local_time.format(crate::store::LOCAL_FORMAT).to_string(),
             timezone: r.timezone.name().to_owned(),
             due_at: local(r.due_at),
             state: r.state,

@@ -184,8 +184,9 @@ fn command(intent: Intent, slots: Slots) -> Understanding {
     }
 }
 
-/// `#12` names an application by id; anything else is a company.
-fn set_target(slots: &mut Slots, target: &str) {
+/// The application a command or a note names: `#12` by id, anything else a company as
+/// said.
+pub(super) fn set_target(slots: &mut Slots, target: &str) {
     let target = target.trim();
     match target.strip_prefix('#').and_then(|id| id.parse().ok()) {
         Some(id) => slots.application_id = Some(id),

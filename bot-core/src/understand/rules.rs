@@ -257,7 +257,14 @@ const RULES: &[Rule] = &[
         name: "snooze",
         intent: Intent::Snooze,
         confidence: 0.9,
-        matches: |t| SNOOZE.is_match(t) || RESCHEDULE.is_match(t),
+        // A move said within one clause: "move Stripe to interview and set a reminder to
+        // prep" is news and a new reminder, not a reminder moved.
+        matches: |t| {
+            SNOOZE.is_match(t)
+                || RESCHEDULE
+                    .find(t)
+                    .is_some_and(|m| !m.as_str().contains(" and ") && !m.as_str().contains(','))
+        },
     },
     Rule {
         name: "reminder-question",
@@ -438,13 +445,11 @@ pub(crate) fn classify(full: &str, ctx: &Context<'_>) -> Understanding {
         if let Some(c) = SHOW_BARE.captures(&lower) {
             let named = &text[c.get(1).expect("group 1").range()];
             let mut slots = Slots::default();
-            match named.strip_prefix('#').and_then(|id| id.parse().ok()) {
-                Some(id) => slots.application_id = Some(id),
-                None => {
-                    slots.company =
-                        known_company(named, ctx).filter(|c| c.eq_ignore_ascii_case(named.trim()))
-                }
-            }
+            super::commands::set_target(&mut slots, named);
+            // Only a company the person tracks: "show Google" is not one of theirs.
+            slots.company = slots.company.and_then(|said| {
+                known_company(&said, ctx).filter(|tracked| tracked.eq_ignore_ascii_case(&said))
+            });
             if slots.company.is_some() || slots.application_id.is_some() {
                 return Understanding {
                     intent: Intent::ShowApplication,

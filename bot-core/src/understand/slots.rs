@@ -156,12 +156,10 @@ fn note_slots(text: &str, lower: &str, ctx: &Context<'_>, slots: &mut Slots) {
     let (Some(target), Some(note)) = (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) else {
         return;
     };
-    let target = text[target.range()].trim();
-    match target.strip_prefix('#').and_then(|id| id.parse().ok()) {
-        Some(id) => slots.application_id = Some(id),
-        None => {
-            slots.company = known_company(target, ctx).or_else(|| Some(target.to_owned()));
-        }
+    let target = &text[target.range()];
+    super::commands::set_target(slots, target);
+    if let Some(tracked) = known_company(target, ctx) {
+        slots.company = Some(tracked);
     }
     slots.text = Some(text[note.range()].trim().to_owned()).filter(|n| !n.is_empty());
 }

@@ -123,6 +123,10 @@ fn moving_a_reminder_moves_it_and_sets_no_new_one() {
     assert_eq!(read("remind me again in 20 minutes").slots.text, None);
     // News about an application is not a reminder moved.
     assert_eq!(read("move it to offer").intent, Intent::UpdateApplication);
+    assert_ne!(
+        read("move Stripe to interview and set a reminder to prep").intent,
+        Intent::Snooze
+    );
 }
 
 #[test]

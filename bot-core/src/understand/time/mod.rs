@@ -89,7 +89,7 @@ pub fn resolve_local(tz: Tz, local: NaiveDateTime) -> DateTime<Tz> {
 }
 
 /// `local`'s time of day, when the clocks of `tz` skip it (it lies in the spring-forward gap).
-fn skipped_by_clocks(tz: Tz, local: NaiveDateTime) -> Option<NaiveTime> {
+pub(crate) fn skipped_by_clocks(tz: Tz, local: NaiveDateTime) -> Option<NaiveTime> {
     matches!(tz.from_local_datetime(&local), LocalResult::None).then(|| local.time())
 }
 
