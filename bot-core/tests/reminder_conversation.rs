@@ -410,6 +410,43 @@ async fn an_answer_to_any_news_needs_no_company(store: Store) {
     );
 }
 
+async fn a_series_of_weekdays_starts_on_the_first_to_come(store: Store) {
+    let h = Harness::new(store.clone());
+    // Today and the day after tomorrow, where the person is (Zurich): the first weekday
+    // named is today, whose 18:00 may be past; then the other comes first, not next week.
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Zurich)
+        .date_naive();
+    let name = |d: chrono::NaiveDate| d.format("%A").to_string();
+    h.send(
+        &format!(
+            "remind me every {} and {} at 6pm to go to the gym",
+            name(today),
+            name(today + chrono::Duration::days(2))
+        ),
+        None,
+    )
+    .await;
+    let series = store.list_reminders(1, false).await.unwrap();
+    let [series] = series.as_slice() else {
+        panic!("one series: {series:?}")
+    };
+    let first = series.local_time.date();
+    assert!(
+        first == today || first == today + chrono::Duration::days(2),
+        "the first to come, not a week on: {series:?}"
+    );
+
+    // A year needs its day: it is asked for, not set for tomorrow.
+    let asked = h
+        .send("remind me every year on my birthday to celebrate", None)
+        .await;
+    assert!(
+        asked.text.starts_with("When should I remind you?"),
+        "{asked:?}"
+    );
+}
+
 async fn a_snooze_naming_no_reminder_is_about_the_last_nudge(store: Store) {
     let h = Harness::new(store.clone());
     h.send("remind me tomorrow at 9 to call Anna about the offer", None)
@@ -537,5 +574,6 @@ both_backends!(
     done_answers_the_nudge_waiting_and_a_rhythm_too_fast_is_explained,
     tomorrow_said_in_the_small_hours_says_which_day_it_is,
     an_answer_to_any_news_needs_no_company,
+    a_series_of_weekdays_starts_on_the_first_to_come,
     a_snooze_naming_no_reminder_is_about_the_last_nudge,
 );

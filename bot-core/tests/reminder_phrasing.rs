@@ -96,6 +96,22 @@ fn what_is_left_around_the_time_is_not_part_of_the_text() {
 }
 
 #[test]
+fn a_reminder_set_with_an_adjective_or_a_date_with_the_is_read_whole() {
+    assert_eq!(
+        read("set a weekly reminder on Sundays at 7pm to plan the week"),
+        reminder(
+            "plan the week",
+            "2026-12-01T19:00:00+01:00",
+            Some("FREQ=WEEKLY;BYDAY=SU")
+        )
+    );
+    assert_eq!(
+        read("remind me on the 1st of January to update my CV"),
+        reminder("update my CV", "2027-01-01T09:00:00+01:00", None)
+    );
+}
+
+#[test]
 fn a_weekend_is_its_saturday() {
     assert_eq!(
         read("remind me this weekend to clean up my portfolio"),

@@ -491,3 +491,23 @@ fn an_hour_without_am_or_pm_is_placed_in_waking_hours() {
         "2026-11-27T16:30:00+01:00"
     );
 }
+
+#[test]
+fn quarter_past_half_past_and_to() {
+    let at = |text| when(text, NOW, ZURICH, Bias::Future);
+    // An hour said without am/pm is placed as any other (1 to 6 in the afternoon).
+    assert_eq!(
+        at("on Friday at quarter past 3"),
+        "2026-11-27T15:15:00+01:00"
+    );
+    assert_eq!(at("on Friday at half past 9"), "2026-11-27T09:30:00+01:00");
+    assert_eq!(at("on Friday at 10 to 5"), "2026-11-27T16:50:00+01:00");
+    assert_eq!(
+        at("on Friday at a quarter to 6pm"),
+        "2026-11-27T17:45:00+01:00"
+    );
+    assert_eq!(
+        at("on Friday at quarter to 8am"),
+        "2026-11-27T07:45:00+01:00"
+    );
+}

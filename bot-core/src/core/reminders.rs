@@ -30,15 +30,19 @@ impl Core {
         }
         let when = match (slots.when, &slots.repeat) {
             (Some(when), _) => Some(when),
-            // "every Monday, remind me to review my pipeline": 09:00 from tomorrow on.
-            (None, Some(_)) => {
+            // "every Monday, remind me to review my pipeline": 09:00 from tomorrow on. A
+            // month or a year needs its day said ("every year on my birthday" is asked).
+            (None, Some(rule))
+                if rule.contains("BYDAY=")
+                    || !rule.contains("MONTHLY") && !rule.contains("YEARLY") =>
+            {
                 let tomorrow = turn.now.with_timezone(&turn.tz).date_naive() + Duration::days(1);
                 let nine = tomorrow
                     .and_hms_opt(9, 0, 0)
                     .expect("09:00 is a valid time");
                 Some(resolve_local(turn.tz, nine).fixed_offset())
             }
-            (None, None) => None,
+            (None, _) => None,
         };
         let Some(when) = when else {
             return Ok(say(
@@ -58,11 +62,12 @@ impl Core {
             // day (that one occurrence is then later); the instant would have lost it.
             Some(rule) => {
                 let said = when.with_timezone(&turn.tz).naive_local();
+                let said = slots
+                    .skipped_time
+                    .map_or(said, |time| said.date().and_time(time));
                 ReminderTime::Series {
                     rule,
-                    from: slots
-                        .skipped_time
-                        .map_or(said, |time| said.date().and_time(time)),
+                    from: series_start(rule, said, turn),
                 }
             }
             None => ReminderTime::Once {
@@ -601,6 +606,24 @@ fn local(reminder: &ReminderView, turn: &Turn) -> String {
     match due_here(reminder, turn) {
         Some(due) => format!("on {} at {}", due.format("%a %d %b"), due.format("%H:%M")),
         None => reminder.due_at.clone(),
+    }
+}
+
+/// Where a series said at the wall time `said` starts looking for its first occurrence. A
+/// rule of weekdays ("every Tuesday and Thursday at 6pm") starts at the next time of day
+/// said, today or tomorrow, not at the first day named (which the time found): said on a
+/// Tuesday evening, Thursday comes first. Other rules keep their day ("every year on
+/// March 28").
+fn series_start(rule: &str, said: NaiveDateTime, turn: &Turn) -> NaiveDateTime {
+    if !rule.contains("BYDAY=") {
+        return said;
+    }
+    let now = turn.now.with_timezone(&turn.tz).naive_local();
+    let today = now.date().and_time(said.time());
+    if today > now {
+        today.min(said)
+    } else {
+        (today + Duration::days(1)).min(said)
     }
 }
 

@@ -39,7 +39,7 @@ regex!(
 );
 regex!(
     pub(super) REMIND,
-    r"\b(remind me|set (?:a |an )?reminder|reminder (?:to|for|about)|remember to|don'?t let me forget|ping me|nudge me|alert me|notify me)\b"
+    r"\b(remind me|set (?:a |an )?(?:daily |weekly |monthly |yearly |recurring |quick )?reminder|reminder (?:to|for|about)|remember to|don'?t let me forget|ping me|nudge me|alert me|notify me)\b"
 );
 regex!(
     REMINDER_QUESTION,

@@ -21,6 +21,11 @@ regex!(
     CLOCK_24H,
     r"(?:(?:\b(?:at|around)|@)\s*(\d{1,2})[:.](\d{2})|\b(?:at\s+|@\s*)?(\d{1,2}):(\d{2}))\b(?:\s*h\b)?"
 );
+// "quarter past 3", "half past 9", "10 to 5", "a quarter to 6pm".
+regex!(
+    CLOCK_PAST_TO,
+    r"\b(?:at\s+)?(?:a\s+)?(quarter|half|\d{1,2})\s+(past|to)\s+(\d{1,2})(?:\s*(am|pm|a\.m\.|p\.m\.))?\b"
+);
 regex!(CLOCK_OCLOCK, r"\b(\d{1,2})\s*o'?\s?clock\b");
 regex!(
     CLOCK_BARE,
@@ -62,6 +67,32 @@ pub(super) fn find_clock(text: &str, spans: &mut Vec<Range<usize>>) -> Option<(N
     let open = |hour_said: &str, whole: &str, hour: u32| {
         !hour_said.starts_with('0') && !whole.ends_with('h') && (1..=12).contains(&hour)
     };
+    if let Some(c) = CLOCK_PAST_TO.captures(text) {
+        let whole = c.get(0).expect("group 0");
+        let minutes: u32 = match &c[1] {
+            "quarter" => 15,
+            "half" => 30,
+            n => n.parse().ok()?,
+        };
+        let hour: u32 = c[3].parse().ok()?;
+        if !overlaps(spans, &whole.range()) && minutes < 60 && (1..=12).contains(&hour) {
+            // "10 to 5" is 4:50; "half to 5" is not said.
+            let (hour, minute) = match &c[2] {
+                "past" => (hour, minutes),
+                _ if minutes == 30 => return None,
+                _ => (if hour == 1 { 12 } else { hour - 1 }, 60 - minutes),
+            };
+            let (hour, open) = match c.get(4).map(|m| m.as_str().starts_with('p')) {
+                Some(true) if hour < 12 => (hour + 12, false),
+                Some(_) => (hour, false),
+                None => (hour, true),
+            };
+            if let Some(t) = NaiveTime::from_hms_opt(hour, minute, 0) {
+                spans.push(whole.range());
+                return Some((t, open));
+            }
+        }
+    }
     for c in CLOCK_AMPM.captures_iter(text) {
         let whole = c.get(0).expect("group 0");
         if overlaps(spans, &whole.range()) {

@@ -116,7 +116,7 @@ regex!(
 );
 regex!(
     DAY_MONTH,
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?(?:,?\s+(\d{4})\b)?"
+    r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?(?:,?\s+(\d{4})\b)?"
 );
 regex!(ISO_DATE, r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b");
 regex!(
