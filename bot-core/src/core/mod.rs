@@ -5,6 +5,8 @@ mod actions;
 pub mod dialogue;
 mod pending;
 mod privacy;
+mod reminder_picking;
+mod reminder_times;
 mod reminders;
 mod replies;
 mod settings;

@@ -5,20 +5,23 @@
 //! anything happens.
 
 use super::actions::{Result, Target, Turn, say};
+use super::reminder_picking::{fitting, last_nudged, waiting_about_an_application};
+use super::reminder_times::{
+    due_here, in_the_small_hours, local, moved_keeping, series_start, skipped_wall_time,
+    small_hours_tomorrow,
+};
 use super::tool_client::{ReminderTime, Snooze};
 use super::{Answer, Core, replies};
 use crate::addressing::addressed;
 use crate::recurrence::{Recurrence, RecurrenceError, describe};
 use crate::scheduler::FOLLOW_UP_SNOOZE_SECONDS;
 use crate::scheduler::payload::PREFIX;
-use crate::store::LOCAL_FORMAT;
-use crate::store::{Application, ReminderState};
+use crate::store::Application;
 use crate::tools::ReminderView;
 use crate::tracker::title;
-use crate::understand::time::{resolve_local, skipped_by_clocks};
+use crate::understand::time::resolve_local;
 use crate::understand::{Intent, Slots};
-use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Timelike, Utc};
-use chrono_tz::Tz;
+use chrono::{Duration, Utc};
 
 impl Core {
     pub(super) async fn set_reminder(&self, turn: &mut Turn, slots: Slots) -> Result<Answer> {
@@ -468,24 +471,6 @@ fn nudges_stopped(app: &Application) -> String {
     )
 }
 
-/// The reminders a message names: by number, else those whose text (or kind) has every
-/// word left of the request; none when it names none.
-fn fitting<'a>(reminders: &'a [ReminderView], slots: &Slots) -> Vec<&'a ReminderView> {
-    let words: Vec<&str> = slots
-        .text
-        .as_deref()
-        .map(|t| t.split_whitespace().collect())
-        .unwrap_or_default();
-    match slots.reminder_id {
-        Some(id) => reminders.iter().filter(|r| r.id == id).collect(),
-        None if words.is_empty() => Vec::new(),
-        None => reminders
-            .iter()
-            .filter(|r| words.iter().all(|w| reminder_mentions(r, w)))
-            .collect(),
-    }
-}
-
 /// The answer to "done": a one-off is closed, a series goes on by itself ("done" answers
 /// the occurrence just sent).
 fn done(reminder: &ReminderView, turn: &Turn) -> String {
@@ -498,78 +483,6 @@ fn done(reminder: &ReminderView, turn: &Turn) -> String {
     } else {
         format!("✅ Done: {}.", addressed(&reminder.text))
     }
-}
-
-/// The one nudge about an application still waiting for an answer, sent within the last
-/// three days (an answer much later is about something else); `None` when there are
-/// several, which a reply naming no company cannot tell apart.
-fn waiting_about_an_application<'a>(
-    reminders: &'a [ReminderView],
-    turn: &Turn,
-) -> Option<&'a ReminderView> {
-    let mut waiting = reminders.iter().filter(|r| {
-        r.state == ReminderState::Fired
-            && r.application_id.is_some()
-            && r.last_nudged_at
-                .as_deref()
-                .and_then(instant)
-                .is_some_and(|at| turn.now - at <= Duration::days(3))
-    });
-    match (waiting.next(), waiting.next()) {
-        (Some(one), None) => Some(one),
-        _ => None,
-    }
-}
-
-/// The reminder whose nudge is still waiting for an answer and went out last: a fired
-/// one-off, or a series (pending again as soon as it fires) not answered since. A one-off
-/// already snoozed is pending, no longer waiting. Nudges fired together went out in due
-/// order. Failing any record of when they went out (reminders fired before it was kept),
-/// the fired one due last.
-fn last_nudged(reminders: &[ReminderView]) -> Option<&ReminderView> {
-    let nudged_at = |r: &ReminderView| r.last_nudged_at.as_deref().and_then(instant);
-    let waiting = |r: &ReminderView| {
-        r.state == ReminderState::Fired
-            || (r.repeat.is_some()
-                && r.answered_nudge_at.as_deref().and_then(instant) < nudged_at(r))
-    };
-    reminders
-        .iter()
-        .filter(|r| waiting(r))
-        .filter_map(|r| Some((nudged_at(r)?, r)))
-        .max_by_key(|&(at, r)| (at, due_instant(r), r.id))
-        .map(|(_, r)| r)
-        .or_else(|| {
-            reminders
-                .iter()
-                .filter(|r| r.state == ReminderState::Fired)
-                .max_by_key(|r| due_instant(r))
-        })
-}
-
-/// When a reminder is due, as an instant.
-fn due_instant(reminder: &ReminderView) -> Option<DateTime<Utc>> {
-    instant(&reminder.due_at)
-}
-
-/// An instant as the reminder tools write it (RFC 3339 with an offset).
-fn instant(at: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(at)
-        .ok()
-        .map(|at| at.with_timezone(&Utc))
-}
-
-/// Whether one word the person used to pick a reminder fits it: in its text, or naming its
-/// kind ("the follow-up", "the prep one").
-fn reminder_mentions(reminder: &ReminderView, word: &str) -> bool {
-    let kind = match word.trim_end_matches('s') {
-        "follow-up" | "followup" | "follow" | "up" | "nudge" => "follow_up",
-        "prep" | "preparation" | "interview" => "interview_prep",
-        "thank-you" | "thanks" | "thank" | "you" | "note" => "thank_you",
-        "repeating" | "recurring" | "weekly" | "daily" | "monthly" => "recurring",
-        _ => "",
-    };
-    reminder.kind == kind || reminder.text.to_lowercase().contains(word)
 }
 
 /// The reminders as a list, a line each with its number, time and rhythm, for the person
@@ -599,74 +512,4 @@ fn series_not_snoozed(id: i64) -> String {
         "#{id} repeats, so I can't move it without moving the whole series. Say \"cancel \
          reminder #{id}\" to end it, or set a one-off reminder instead."
     )
-}
-
-/// A reminder's time in the person's zone, e.g. "on Wed 25 Nov at 09:30".
-fn local(reminder: &ReminderView, turn: &Turn) -> String {
-    match due_here(reminder, turn) {
-        Some(due) => format!("on {} at {}", due.format("%a %d %b"), due.format("%H:%M")),
-        None => reminder.due_at.clone(),
-    }
-}
-
-/// Where a series said at the wall time `said` starts looking for its first occurrence. A
-/// rule of weekdays ("every Tuesday and Thursday at 6pm") starts at the next time of day
-/// said, today or tomorrow, not at the first day named (which the time found): said on a
-/// Tuesday evening, Thursday comes first. Other rules keep their day ("every year on
-/// March 28").
-fn series_start(rule: &str, said: NaiveDateTime, turn: &Turn) -> NaiveDateTime {
-    if !rule.contains("BYDAY=") {
-        return said;
-    }
-    let now = turn.now.with_timezone(&turn.tz).naive_local();
-    let today = now.date().and_time(said.time());
-    if today > now {
-        today.min(said)
-    } else {
-        (today + Duration::days(1)).min(said)
-    }
-}
-
-/// Whether it is between midnight and 05:00 for the person: a "tomorrow" said then often
-/// means the day that has just begun.
-fn in_the_small_hours(turn: &Turn) -> bool {
-    turn.now.with_timezone(&turn.tz).hour() < 5
-}
-
-/// Which day "tomorrow" was taken to be, said in the small hours, and how to have today.
-fn small_hours_tomorrow(reminder: &ReminderView, turn: &Turn) -> String {
-    let today = turn.now.with_timezone(&turn.tz);
-    format!(
-        " It's already {} here, so tomorrow is {} — if you meant today, say \"move reminder #{} to today\".",
-        today.format("%A"),
-        (today + Duration::days(1)).format("%A"),
-        reminder.id
-    )
-}
-
-/// Where `reminder` moves when only a time of day or only a day was said: that time on its
-/// own day, or that day at its own time (on the person's clock), if still ahead.
-fn moved_keeping(reminder: &ReminderView, slots: &Slots, turn: &Turn) -> Option<DateTime<Utc>> {
-    let due = due_here(reminder, turn)?.naive_local();
-    let wall = match (slots.time_alone, slots.day_alone) {
-        (Some(time), _) => due.date().and_time(time),
-        (None, Some(day)) => day.and_time(due.time()),
-        (None, None) => return None,
-    };
-    let at = resolve_local(turn.tz, wall).with_timezone(&Utc);
-    (at > turn.now).then_some(at)
-}
-
-/// When `reminder` is due, on the person's clock; `None` if the tool's time is unreadable.
-fn due_here(reminder: &ReminderView, turn: &Turn) -> Option<DateTime<Tz>> {
-    DateTime::parse_from_rfc3339(&reminder.due_at)
-        .ok()
-        .map(|due| due.with_timezone(&turn.tz))
-}
-
-/// The wall time `reminder` keeps, when its zone's clocks skip it on the day it is due (a
-/// series started in the spring-forward gap): it is due later that day than it says.
-fn skipped_wall_time(reminder: &ReminderView) -> Option<NaiveTime> {
-    let kept = NaiveDateTime::parse_from_str(&reminder.local_time, LOCAL_FORMAT).ok()?;
-    skipped_by_clocks(reminder.timezone.parse().ok()?, kept)
 }
