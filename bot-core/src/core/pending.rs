@@ -182,12 +182,11 @@ impl Core {
                 if is_new_request(&fresh) {
                     // Something else asked meanwhile: it is answered, and the question
                     // stays open, so what was said before is not lost.
-                    let done = self.act(turn, fresh, text).await?;
+                    let mut done = self.act(turn, fresh, text).await?;
                     if turn.tz_known {
                         // It was the zone, said in a sentence ("my timezone is Berlin").
                         return Ok(Some(self.carry_out(turn, done, waiting).await?));
                     }
-                    let mut done = done;
                     match turn.state.pending.take() {
                         // It needs the zone too: it waits with the rest.
                         Some(Pending::Timezone { text: newer, .. }) => {
